@@ -1,0 +1,92 @@
+using System.Diagnostics.CodeAnalysis;
+using AudioVis.Cache.DependencyInjection;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.Intents;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers AudioVis.Cache in a service collection.</summary>
+public static class AudioVisCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
+    /// the diff scheduler and an in-memory cache metadata store. Every registration uses <c>TryAdd</c>, so a host
+    /// can register its own implementation of any part first; calling this twice is harmless.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options (profiles to register).</param>
+    /// <returns>A builder to chain further configuration.</returns>
+    public static IAudioVisCacheBuilder AddAudioVisCache(this IServiceCollection services, Action<AudioVisCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<AudioVisCacheOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AudioVisCacheOptions>, AudioVisCacheOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
+        services.TryAddSingleton<IProjectTimebase>(sp => new TimeProviderProjectTimebase(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IDescriptorCatalog>(DescriptorCatalog.Default);
+        services.TryAddSingleton<ICacheMetadataStore, InMemoryCacheMetadataStore>();
+        services.TryAddSingleton<ITrackSourceHashProvider, UnknownTrackSourceHashProvider>();
+        services.TryAddSingleton<IAnalysisProfileRegistry>(sp =>
+        {
+            var value = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value;
+            IEnumerable<AnalysisProfile> profiles = value.IncludeDefaultProfile ? [AnalysisProfile.Default, .. value.Profiles] : value.Profiles;
+            return new AnalysisProfileRegistry(profiles, sp.GetRequiredService<ILogger<AnalysisProfileRegistry>>());
+        });
+        services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
+        services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
+        services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
+        return new AudioVisCacheBuilder(services);
+    }
+
+    /// <summary>Registers a profile at start-up (the same as adding it to <see cref="AudioVisCacheOptions.Profiles"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="profile">The profile.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder AddProfile(this IAudioVisCacheBuilder builder, AnalysisProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(profile);
+        builder.Services.Configure<AudioVisCacheOptions>(o => o.Profiles.Add(profile));
+        return builder;
+    }
+
+    /// <summary>Replaces the in-memory cache metadata store with the integrator's implementation.</summary>
+    /// <typeparam name="TStore">The store type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseMetadataStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IAudioVisCacheBuilder builder)
+        where TStore : class, ICacheMetadataStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICacheMetadataStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Registers the host's source of track content hashes, so diffs report "source changed".</summary>
+    /// <typeparam name="TProvider">The provider type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseTrackSourceHashes<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider>(this IAudioVisCacheBuilder builder)
+        where TProvider : class, ITrackSourceHashProvider
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider, TProvider>());
+        return builder;
+    }
+}

@@ -1,0 +1,150 @@
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+
+namespace AudioVis.Cache.Diffing;
+
+/// <summary>
+/// How the cache of one {track, analysis profile} compares with what the elements request: which descriptors are
+/// current, missing, stale (and why), extraneous, or unknown to the catalogue.
+/// </summary>
+/// <remarks>
+/// <para>Invariants: <see cref="Missing"/>, <see cref="Stale"/>, <see cref="Current"/> and <see cref="Unknown"/> are
+/// disjoint and their union is <see cref="DescriptorsRequested"/>; <see cref="Extraneous"/> is
+/// <see cref="DescriptorsCached"/> minus <see cref="DescriptorsRequested"/>.</para>
+/// <para>Every list is in canonical order (ordinal by descriptor id; owners by element id), so equal inputs give
+/// equal diffs, and two diffs compare equal (<see cref="Equals(CacheDiff)"/>) when every list is equal.</para>
+/// </remarks>
+public sealed class CacheDiff : IEquatable<CacheDiff>
+{
+    internal CacheDiff(
+        CacheKey key,
+        ProfileRevisionHash? profileRevisionHash,
+        DescriptorId[] requested,
+        DescriptorId[] cached,
+        DescriptorId[] missing,
+        StaleDescriptor[] staleDetails,
+        DescriptorId[] extraneous,
+        DescriptorId[] current,
+        DescriptorId[] unknown,
+        DescriptorOwners[] owners)
+    {
+        Key = key;
+        ProfileRevisionHash = profileRevisionHash;
+        DescriptorsRequested = requested;
+        DescriptorsCached = cached;
+        Missing = missing;
+        StaleDetails = staleDetails;
+        Stale = Array.ConvertAll(staleDetails, s => s.Descriptor);
+        Extraneous = extraneous;
+        Current = current;
+        Unknown = unknown;
+        Owners = owners;
+    }
+
+    /// <summary>Gets the {track, profile} this diff is about.</summary>
+    public CacheKey Key { get; }
+
+    /// <summary>Gets the host's reference to the track.</summary>
+    public string TrackRef => Key.TrackRef;
+
+    /// <summary>Gets the analysis profile id.</summary>
+    public string AnalysisProfileId => Key.AnalysisProfileId;
+
+    /// <summary>Gets the profile's current revision hash; <see langword="null"/> when the profile was deleted.</summary>
+    public ProfileRevisionHash? ProfileRevisionHash { get; }
+
+    /// <summary>Gets a value indicating whether the profile was deleted: the host should ask for a replacement profile before regenerating.</summary>
+    public bool IsProfileDeleted => ProfileRevisionHash is null;
+
+    /// <summary>Gets every requested descriptor (union over the group's elements).</summary>
+    public IReadOnlyList<DescriptorId> DescriptorsRequested { get; }
+
+    /// <summary>Gets every descriptor the cache metadata store holds for the key.</summary>
+    public IReadOnlyList<DescriptorId> DescriptorsCached { get; }
+
+    /// <summary>Gets requested descriptors the catalogue knows but the cache does not hold.</summary>
+    public IReadOnlyList<DescriptorId> Missing { get; }
+
+    /// <summary>Gets requested descriptors whose cached entry no longer matches (see <see cref="StaleDetails"/> for why).</summary>
+    public IReadOnlyList<DescriptorId> Stale { get; }
+
+    /// <summary>Gets every stale descriptor with its reasons, in the order of <see cref="Stale"/>.</summary>
+    public IReadOnlyList<StaleDescriptor> StaleDetails { get; }
+
+    /// <summary>Gets cached descriptors that no element requests.</summary>
+    public IReadOnlyList<DescriptorId> Extraneous { get; }
+
+    /// <summary>Gets requested descriptors whose cached entry is current.</summary>
+    public IReadOnlyList<DescriptorId> Current { get; }
+
+    /// <summary>Gets requested descriptors the catalogue does not know (bad requests: they are reported, never computed).</summary>
+    public IReadOnlyList<DescriptorId> Unknown { get; }
+
+    /// <summary>Gets, for every requested descriptor, the elements that request it.</summary>
+    public IReadOnlyList<DescriptorOwners> Owners { get; }
+
+    /// <summary>Gets a value indicating whether any descriptor is missing or stale (the banner's condition).</summary>
+    public bool RequiresRegeneration => Missing.Count + Stale.Count > 0;
+
+    /// <summary>Gets the reasons a descriptor is stale.</summary>
+    /// <param name="descriptor">The descriptor.</param>
+    /// <returns>The reasons; empty when the descriptor is not stale.</returns>
+    public IReadOnlyList<StaleReason> GetStaleReasons(DescriptorId descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        foreach (var stale in StaleDetails)
+        {
+            if (stale.Descriptor.Equals(descriptor))
+            {
+                return stale.Reasons;
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>Gets the elements that request a descriptor.</summary>
+    /// <param name="descriptor">The descriptor.</param>
+    /// <returns>The element ids, ordered; empty when no element requests it.</returns>
+    public IReadOnlyList<string> GetOwners(DescriptorId descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        foreach (var owners in Owners)
+        {
+            if (owners.Descriptor.Equals(descriptor))
+            {
+                return owners.ElementIds;
+            }
+        }
+
+        return [];
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(CacheDiff? other) =>
+        other is not null &&
+        (ReferenceEquals(this, other) ||
+        (Key.Equals(other.Key) &&
+         Equals(ProfileRevisionHash, other.ProfileRevisionHash) &&
+         DescriptorsRequested.SequenceEqual(other.DescriptorsRequested) &&
+         DescriptorsCached.SequenceEqual(other.DescriptorsCached) &&
+         Missing.SequenceEqual(other.Missing) &&
+         StaleDetails.SequenceEqual(other.StaleDetails) &&
+         Extraneous.SequenceEqual(other.Extraneous) &&
+         Current.SequenceEqual(other.Current) &&
+         Unknown.SequenceEqual(other.Unknown) &&
+         Owners.SequenceEqual(other.Owners)));
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as CacheDiff);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Key, ProfileRevisionHash, DescriptorsRequested.Count, Missing.Count, Stale.Count, Extraneous.Count, Unknown.Count);
+
+    /// <summary>Returns a one-line summary, e.g. <c>intro.wav | default: 3 requested, 1 missing, 2 stale, 0 extraneous, 0 unknown</c>.</summary>
+    /// <returns>The summary.</returns>
+    public override string ToString() =>
+        $"{Key}: {DescriptorsRequested.Count} requested, {Missing.Count} missing, {Stale.Count} stale, {Extraneous.Count} extraneous, {Unknown.Count} unknown"
+        + (IsProfileDeleted ? " (profile deleted)" : string.Empty);
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Internal;
+using AudioVis.Cache.Storage;
+
+namespace AudioVis.Cache.Intents;
+
+/// <summary>
+/// What one visual element needs from the cache: a track, an analysis profile and a set of descriptors.
+/// Elements build one at render preparation time and publish it to the <see cref="IAnalysisIntentBus"/>.
+/// </summary>
+/// <remarks>
+/// Descriptors are kept in canonical order (ordinal) and must be unique. Two intents are equal when every
+/// field is equal; the bus's memoization ignores <see cref="RequestedAt"/> (see <see cref="HasSameRequest"/>).
+/// Keep the instance while the element's configuration is unchanged: re-publishing the same instance is free.
+/// </remarks>
+public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
+{
+    private readonly DescriptorId[] _descriptors;
+
+    /// <summary>Initializes a new instance of the <see cref="AnalysisIntent"/> class.</summary>
+    /// <param name="elementId">The element's id (1 to 256 characters, no control characters).</param>
+    /// <param name="trackRef">The host's reference to the track (1 to 1024 characters, no control characters).</param>
+    /// <param name="analysisProfileId">The analysis profile id.</param>
+    /// <param name="descriptors">The descriptors, at least one, no duplicates.</param>
+    /// <param name="requestedAt">When the element asked, from the project timebase; stored in UTC.</param>
+    /// <exception cref="ArgumentException">An argument is empty or malformed; the message names it.</exception>
+    /// <exception cref="DuplicateDescriptorException">A descriptor is listed twice.</exception>
+    public AnalysisIntent(string elementId, string trackRef, string analysisProfileId, IEnumerable<DescriptorId> descriptors, DateTimeOffset requestedAt)
+    {
+        ElementId = Guard.ElementId(elementId);
+        Key = new CacheKey(trackRef, analysisProfileId);
+        ArgumentNullException.ThrowIfNull(descriptors);
+        var sorted = descriptors.ToArray();
+        if (sorted.Length == 0)
+        {
+            throw new ArgumentException($"The analysis intent of element '{elementId}' must list at least one descriptor; retract the intent instead.", nameof(descriptors));
+        }
+
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (sorted[i] is null)
+            {
+                throw new ArgumentNullException(nameof(descriptors), $"Descriptor {i} of the analysis intent of element '{elementId}' is null.");
+            }
+        }
+
+        Array.Sort(sorted);
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Equals(sorted[i - 1]))
+            {
+                throw new DuplicateDescriptorException(elementId, sorted[i]);
+            }
+        }
+
+        _descriptors = sorted;
+        RequestedAt = requestedAt.ToUniversalTime();
+        MemoHash = ComputeMemoHash(Key, sorted);
+    }
+
+    /// <summary>Gets the element's id.</summary>
+    public string ElementId { get; }
+
+    /// <summary>Gets the {track, profile} this intent is about.</summary>
+    public CacheKey Key { get; }
+
+    /// <summary>Gets the host's reference to the track.</summary>
+    public string TrackRef => Key.TrackRef;
+
+    /// <summary>Gets the analysis profile id.</summary>
+    public string AnalysisProfileId => Key.AnalysisProfileId;
+
+    /// <summary>Gets the requested descriptors in canonical (ordinal) order.</summary>
+    public IReadOnlyList<DescriptorId> Descriptors => _descriptors;
+
+    /// <summary>Gets when the element asked, in UTC.</summary>
+    public DateTimeOffset RequestedAt { get; }
+
+    /// <summary>Gets <see cref="RequestedAt"/> as ISO 8601 text (round-trip format, e.g. <c>2026-11-25T20:47:36.0000000+00:00</c>).</summary>
+    public string RequestedAtIso8601 => RequestedAt.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Gets the memo hash: XxHash3 (seed 0) of the UTF-8 tuple {trackRef, analysisProfileId, sorted descriptors},
+    /// each item followed by a NUL byte. Equal requests have equal hashes in every process.
+    /// </summary>
+    public ulong MemoHash { get; }
+
+    /// <summary>Creates an intent from descriptor id texts.</summary>
+    /// <param name="elementId">The element's id.</param>
+    /// <param name="trackRef">The host's reference to the track.</param>
+    /// <param name="analysisProfileId">The analysis profile id.</param>
+    /// <param name="descriptors">The descriptor ids as text, e.g. <c>spectrum.bands32@L</c>.</param>
+    /// <param name="requestedAt">When the element asked, from the project timebase.</param>
+    /// <returns>The intent.</returns>
+    /// <exception cref="DescriptorIdFormatException">A descriptor id does not parse; the message gives the position.</exception>
+    /// <exception cref="DuplicateDescriptorException">A descriptor is listed twice.</exception>
+    /// <exception cref="ArgumentException">Another argument is empty or malformed.</exception>
+    public static AnalysisIntent Create(string elementId, string trackRef, string analysisProfileId, IEnumerable<string> descriptors, DateTimeOffset requestedAt)
+    {
+        ArgumentNullException.ThrowIfNull(descriptors);
+        return new AnalysisIntent(elementId, trackRef, analysisProfileId, descriptors.Select(DescriptorId.Parse), requestedAt);
+    }
+
+    /// <summary>Tells whether two intents ask for the same thing: same element, track, profile and descriptors (ignoring <see cref="RequestedAt"/>).</summary>
+    /// <param name="other">The other intent.</param>
+    /// <returns><see langword="true"/> when the requests are the same.</returns>
+    public bool HasSameRequest(AnalysisIntent? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        return other is not null
+            && MemoHash == other.MemoHash
+            && string.Equals(ElementId, other.ElementId, StringComparison.Ordinal)
+            && Key.Equals(other.Key)
+            && _descriptors.AsSpan().SequenceEqual(other._descriptors);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(AnalysisIntent? other) => HasSameRequest(other) && RequestedAt == other!.RequestedAt;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as AnalysisIntent);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(MemoHash, RequestedAt);
+
+    /// <summary>Returns a one-line summary, e.g. <c>bars-1 → intro.wav | default [rms, spectrum.bands32@L]</c>.</summary>
+    /// <returns>The summary.</returns>
+    public override string ToString() => $"{ElementId} → {Key} [{string.Join(", ", (IEnumerable<DescriptorId>)_descriptors)}]";
+
+    private static ulong ComputeMemoHash(CacheKey key, DescriptorId[] descriptors)
+    {
+        var hasher = new XxHash3();
+        Append(hasher, key.TrackRef);
+        Append(hasher, key.AnalysisProfileId);
+        foreach (var descriptor in descriptors)
+        {
+            Append(hasher, descriptor.ToString());
+        }
+
+        return hasher.GetCurrentHashAsUInt64();
+
+        static void Append(XxHash3 hasher, string text)
+        {
+            Span<byte> buffer = stackalloc byte[512];
+            var max = Encoding.UTF8.GetMaxByteCount(text.Length) + 1;
+            var bytes = max <= buffer.Length ? buffer : new byte[max];
+            var written = Encoding.UTF8.GetBytes(text, bytes);
+            bytes[written] = 0;
+            hasher.Append(bytes[..(written + 1)]);
+        }
+    }
+}
