@@ -108,11 +108,12 @@ internal sealed class WavAudioSource : AudioSourceBase
         var isFloat = encoding == WaveFormatEncoding.IeeeFloat;
         var isPcm = encoding == WaveFormatEncoding.Pcm;
         var encodingName = encoding.ToString();
-        if (format is WaveFormatExtensible extensible)
+        if (encoding == WaveFormatEncoding.Extensible)
         {
-            isFloat = extensible.SubFormat == AudioMediaSubtypes.MEDIASUBTYPE_IEEE_FLOAT;
-            isPcm = extensible.SubFormat == AudioMediaSubtypes.MEDIASUBTYPE_PCM;
-            encodingName = $"Extensible ({extensible.SubFormat})";
+            var subFormat = ExtensibleSubFormat(name, format);
+            isFloat = subFormat == AudioMediaSubtypes.MEDIASUBTYPE_IEEE_FLOAT;
+            isPcm = subFormat == AudioMediaSubtypes.MEDIASUBTYPE_PCM;
+            encodingName = $"Extensible ({subFormat})";
         }
 
         return (isPcm, isFloat, format.BitsPerSample) switch
@@ -132,6 +133,20 @@ internal sealed class WavAudioSource : AudioSourceBase
                 $"the WAV encoding {encodingName} is not supported (PCM 8/16/24/32-bit and 32-bit IEEE float are)"),
         };
     }
+
+    /// <summary>
+    /// The sub-format GUID of WAVE_FORMAT_EXTENSIBLE. NAudio's reader keeps the extension as raw extra bytes:
+    /// valid bits (2), channel mask (4), then the GUID (16).
+    /// </summary>
+    private static Guid ExtensibleSubFormat(string name, WaveFormat format) => format switch
+    {
+        WaveFormatExtensible extensible => extensible.SubFormat,
+        WaveFormatExtraData { ExtraData.Length: >= 22 } extra => new Guid(extra.ExtraData.AsSpan(6, 16)),
+        _ => throw new AudioFormatException(
+            name,
+            AudioFormatProblem.Malformed,
+            string.Create(CultureInfo.InvariantCulture, $"the WAVE_FORMAT_EXTENSIBLE header has {format.ExtraSize} extension bytes; 22 are needed")),
+    };
 
     private void Convert(ReadOnlySpan<byte> source, Span<float> destination)
     {
