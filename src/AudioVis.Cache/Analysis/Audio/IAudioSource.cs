@@ -27,9 +27,9 @@ public interface IAudioSource : IDisposable
 
     /// <summary>Gets the number of frames (samples per channel) a full pass of <see cref="Read"/> returns; at least 1.</summary>
     /// <remarks>
-    /// Known when the source is opened: from the data chunk for WAV, from a scan of the frame headers for MP3
-    /// (encoder delay and padding included, as the decoder outputs them) and from the granule position of the
-    /// last page for Ogg Vorbis. A stream that ends before this count makes <see cref="Read"/> throw
+    /// Known when the source is opened: from the data chunk for WAV, from the Xing/LAME header or else a scan of
+    /// the frame headers for MP3 (as NLayer reports it), and from the granule position of the last page for Ogg
+    /// Vorbis. A stream that ends before this count makes <see cref="Read"/> throw
     /// <see cref="AudioFormatException"/> with <see cref="AudioFormatProblem.Truncated"/>; extra decoded samples
     /// beyond it are not returned.
     /// </remarks>

@@ -3,9 +3,10 @@ using NLayer;
 namespace AudioVis.Cache.Analysis.Audio;
 
 /// <summary>
-/// MPEG audio (layers I–III) through NLayer's <see cref="MpegFile"/>. The frame count comes from NLayer's scan
-/// of the frame headers (samples per frame × frames) and includes the encoder's delay and padding, as decoded;
-/// gapless metadata (LAME/Xing) is not applied.
+/// MPEG audio (layers I–III) through NLayer's <see cref="MpegFile"/>. The frame count is the length NLayer
+/// reports when the file is opened: from the Xing/LAME header when present (which trims the encoder's padding),
+/// otherwise from a scan of the frame headers. Part of the codec delay stays at the start (about 530 frames for
+/// a LAME file), as NLayer decodes it.
 /// </summary>
 internal sealed class Mp3AudioSource : AudioSourceBase
 {
