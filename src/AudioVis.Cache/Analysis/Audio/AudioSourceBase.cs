@@ -122,6 +122,15 @@ internal abstract class AudioSourceBase : IAudioSource
 
     internal static void ValidateFormat(string name, int sampleRate, int channelCount, long frameCount)
     {
+        ValidateRanges(name, sampleRate, channelCount);
+        if (frameCount <= 0)
+        {
+            throw new AudioFormatException(name, AudioFormatProblem.Empty, "the audio has no frames (zero length)");
+        }
+    }
+
+    internal static void ValidateRanges(string name, int sampleRate, int channelCount)
+    {
         if (sampleRate is < AudioSources.MinSampleRate or > AudioSources.MaxSampleRate)
         {
             throw new AudioFormatException(
@@ -136,11 +145,6 @@ internal abstract class AudioSourceBase : IAudioSource
                 name,
                 AudioFormatProblem.ChannelCountOutOfRange,
                 string.Create(CultureInfo.InvariantCulture, $"the channel count is {channelCount}; 1…{AudioSources.MaxChannelCount} channels are supported"));
-        }
-
-        if (frameCount <= 0)
-        {
-            throw new AudioFormatException(name, AudioFormatProblem.Empty, "the audio has no frames (zero length)");
         }
     }
 

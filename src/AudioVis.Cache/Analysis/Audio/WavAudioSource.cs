@@ -25,6 +25,7 @@ internal sealed class WavAudioSource : AudioSourceBase
         _stream = stream;
         _reader = reader;
         var format = reader.WaveFormat;
+        ValidateRanges(name, format.SampleRate, format.Channels);
         (_kind, _bytesPerSample) = Classify(name, format);
         if (format.BlockAlign != _bytesPerSample * format.Channels)
         {
