@@ -43,8 +43,9 @@ public sealed class AudioContentHasher : IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="AudioContentHasher"/> class for a source's format.</summary>
     /// <param name="source">The source whose blocks will be appended.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     public AudioContentHasher(IAudioSource source)
-        : this(ArgumentNullExceptionThrowIfNull(source).SampleRate, source.ChannelCount)
+        : this((source ?? throw new ArgumentNullException(nameof(source))).SampleRate, source.ChannelCount)
     {
     }
 
@@ -111,12 +112,6 @@ public sealed class AudioContentHasher : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _hash.Dispose();
-
-    private static IAudioSource ArgumentNullExceptionThrowIfNull(IAudioSource source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        return source;
-    }
 
     private void AppendHeader()
     {
