@@ -112,7 +112,11 @@ public sealed class AudioSourcesTests
         var path = _files.GetPath("cut.ogg");
         File.WriteAllBytes(path, whole[..(whole.Length / 3)]);
 
-        var ex = Assert.Throws<AudioFormatException>(() => AudioTestFiles.ReadAll(AudioSources.Open(path)));
+        var ex = Assert.Throws<AudioFormatException>(() =>
+        {
+            using var source = AudioSources.Open(path);
+            AudioTestFiles.ReadAll(source);
+        });
 
         Assert.That(ex.Message, Does.Contain(path));
     }
