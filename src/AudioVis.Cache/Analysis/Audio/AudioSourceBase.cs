@@ -16,14 +16,19 @@ internal abstract class AudioSourceBase : IAudioSource
         Name = name;
     }
 
+    /// <inheritdoc/>
     public string Name { get; }
 
+    /// <inheritdoc/>
     public int SampleRate { get; private set; }
 
+    /// <inheritdoc/>
     public int ChannelCount { get; private set; }
 
+    /// <inheritdoc/>
     public long FrameCount { get; private set; }
 
+    /// <inheritdoc/>
     public int Read(Span<float> interleaved)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -75,6 +80,7 @@ internal abstract class AudioSourceBase : IAudioSource
         return destination.Length;
     }
 
+    /// <inheritdoc/>
     public void Rewind()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -90,6 +96,7 @@ internal abstract class AudioSourceBase : IAudioSource
         _position = 0;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (!_disposed)
