@@ -1,6 +1,7 @@
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
+using CsCheck;
 using static AudioVis.Cache.Tests.Analysis.Calculators.Harness;
 
 namespace AudioVis.Cache.Tests.Analysis.Calculators;
@@ -125,6 +126,20 @@ public class BandsCalculatorTests
     public void Bands_CountAtLimits_HasThatManyValues(int count)
     {
         Assert.That(Computer($"spectrum.bands{count}", Context()).ValuesPerFrame, Is.EqualTo(count));
+    }
+
+    [Test]
+    public void Bands_RandomFramesAndCounts_AreNonNegativeAndAtMostTheTotalPower()
+    {
+        var window = HannWindow(256);
+        Gen.Select(Gen.Float[-1f, 1f].Array[256], Gen.Int[1, 512], Gen.Enum<BandLayout>()).Sample((samples, count, layout) =>
+        {
+            var context = Context(Parameters(256, 64, 256) with { BandLayout = layout, MinBandFrequency = 0 });
+            var frame = new TestFrame(0, samples, samples[..64], Magnitudes(samples, window, 256));
+            var bands = frame.Compute(Computer($"spectrum.bands{count}", context));
+            var total = frame.PowerF.Sum(p => (double)p);
+            return bands.Length == count && bands.All(b => b >= 0) && bands.Sum(b => (double)b) <= total * (1 + 1e-6);
+        });
     }
 
     private static IDescriptorFrameComputer Computer(string descriptor, AnalysisContext context) =>

@@ -1,5 +1,6 @@
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
+using CsCheck;
 using static AudioVis.Cache.Tests.Analysis.Calculators.Harness;
 
 namespace AudioVis.Cache.Tests.Analysis.Calculators;
@@ -125,6 +126,18 @@ public class BuiltInCalculatorsTests
         });
 
         static int[] Bits(float[][] rows) => [.. rows.SelectMany(r => r).Select(BitConverter.SingleToInt32Bits)];
+    }
+
+    [Test]
+    public void Compute_RandomFramesThroughEveryDescriptor_GivesFiniteValues()
+    {
+        var context = Context(Parameters(256, 64, 256));
+        var window = HannWindow(256);
+        Gen.Float[-1f, 1f].Array[256].Array[2].Sample(signals =>
+        {
+            var frames = signals.Select((s, k) => new TestFrame(k, s, s[..64], Magnitudes(s, window, 256))).ToArray();
+            return AllDescriptors.All(d => Run(d, context, frames).All(row => row.All(float.IsFinite)));
+        });
     }
 
     [Test]
