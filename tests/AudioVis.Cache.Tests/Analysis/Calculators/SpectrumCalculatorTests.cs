@@ -50,5 +50,5 @@ public class SpectrumCalculatorTests
     }
 
     private static Cache.Analysis.IDescriptorFrameComputer BuiltIn(string descriptor, Cache.Analysis.AnalysisContext context) =>
-        Cache.Analysis.BuiltInCalculators.All.Single(c => c.Id == "spectrum").CreateComputer(Descriptors.DescriptorId.Parse(descriptor), context);
+        Cache.Analysis.BuiltInCalculators.All.Single(c => c.Id == "spectrum").CreateComputer(AudioVis.Cache.Descriptors.DescriptorId.Parse(descriptor), context);
 }

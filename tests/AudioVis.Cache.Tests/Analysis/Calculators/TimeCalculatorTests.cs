@@ -90,5 +90,5 @@ public class TimeCalculatorTests
     }
 
     private static Cache.Analysis.IDescriptorFrameComputer Computer(string descriptor, Cache.Analysis.AnalysisContext context) =>
-        Cache.Analysis.BuiltInCalculators.All.Single(c => c.Id == "time").CreateComputer(Descriptors.DescriptorId.Parse(descriptor), context);
+        Cache.Analysis.BuiltInCalculators.All.Single(c => c.Id == "time").CreateComputer(AudioVis.Cache.Descriptors.DescriptorId.Parse(descriptor), context);
 }
