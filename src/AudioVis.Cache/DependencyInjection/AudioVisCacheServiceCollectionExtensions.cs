@@ -1,9 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
+using AudioVis.Cache.Analysis;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,7 +19,8 @@ public static class AudioVisCacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
-    /// the diff scheduler and an in-memory cache metadata store. Every registration uses <c>TryAdd</c>, so a host
+    /// the diff scheduler, an in-memory cache metadata store, and the regeneration queue with its availability signal and
+    /// export coordinator (the queue needs an <see cref="IAudioAnalyzer"/> registered by the host or the analysis package). Every registration uses <c>TryAdd</c>, so a host
     /// can register its own implementation of any part first; calling this twice is harmless.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -51,7 +54,20 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
+        AddRegeneration(services);
         return new AudioVisCacheBuilder(services);
+    }
+
+    /// <summary>Configures the regeneration queue (parallelism, auto-regeneration, retries, dispose timeout).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder ConfigureRegeneration(this IAudioVisCacheBuilder builder, Action<RegenerationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
     }
 
     /// <summary>Registers a profile at start-up (the same as adding it to <see cref="AudioVisCacheOptions.Profiles"/>).</summary>
@@ -88,5 +104,30 @@ public static class AudioVisCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider, TProvider>());
         return builder;
+    }
+
+    private static void AddRegeneration(IServiceCollection services)
+    {
+        services.AddOptions<RegenerationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegenerationOptions>, RegenerationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegenerationOptions>, RegenerationOptionsCrossFieldValidator>());
+        services.TryAddSingleton<IAnalysisAvailability, AnalysisAvailability>();
+        services.TryAddSingleton<IExportCoordinator, ExportCoordinator>();
+
+        // A factory, so the queue (and its need for an IAudioAnalyzer) is only resolved by hosts that use it.
+        services.TryAddSingleton<IRegenerationQueue>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RegenerationOptions>>();
+            var queue = new RegenerationQueue(
+                sp.GetRequiredService<IAudioAnalyzer>(),
+                sp.GetRequiredService<IAnalysisProfileRegistry>(),
+                sp.GetRequiredService<IAnalysisAvailability>(),
+                sp.GetRequiredService<IExportCoordinator>(),
+                options,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<RegenerationQueue>>());
+            RegenerationWiring.Connect(queue, sp.GetRequiredService<IDiffScheduler>(), options.Value);
+            return queue;
+        });
     }
 }

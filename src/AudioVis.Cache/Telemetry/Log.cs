@@ -13,4 +13,37 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Published cache diff for {TrackRef} / {AnalysisProfileId}: {Missing} missing, {Stale} stale, {Extraneous} extraneous, {Unknown} unknown.")]
     public static partial void DiffPublished(ILogger logger, string trackRef, string analysisProfileId, int missing, int stale, int extraneous, int unknown);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Regeneration job {JobId} for {TrackRef} / {AnalysisProfileId} failed after {Attempts} attempt(s).")]
+    public static partial void JobFailed(ILogger logger, long jobId, string trackRef, string analysisProfileId, int attempts, Exception exception);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Regeneration job {JobId} for {TrackRef} / {AnalysisProfileId} failed on attempt {Attempt} of {MaxAttempts}; retrying in {Delay}.")]
+    public static partial void JobRetrying(ILogger logger, long jobId, string trackRef, string analysisProfileId, int attempt, int maxAttempts, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Regeneration job {JobId} for {TrackRef} was not run: analysis profile '{AnalysisProfileId}' was deleted; it waits for a replacement profile.")]
+    public static partial void JobNeedsReplacementProfile(ILogger logger, long jobId, string trackRef, string analysisProfileId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Regeneration job {JobId} for {TrackRef} was re-targeted to analysis profile '{AnalysisProfileId}'.")]
+    public static partial void JobRetargeted(ILogger logger, long jobId, string trackRef, string analysisProfileId);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Regeneration job {JobId} for {TrackRef} / {AnalysisProfileId} failed while the analysis worker was unavailable; it waits for the worker without spending an attempt.")]
+    public static partial void JobDeferredWhileUnavailable(ILogger logger, long jobId, string trackRef, string analysisProfileId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Regeneration paused: the analysis worker is unavailable; {Jobs} job(s) kept.")]
+    public static partial void QueuePaused(ILogger logger, int jobs);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "The regeneration queue did not stop within {Timeout}; {Running} running job(s) were reported cancelled.")]
+    public static partial void DisposeTimedOut(ILogger logger, int running, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Critical, Message = "The regeneration dispatcher faulted; every waiting job was reported failed.")]
+    public static partial void DispatcherFaulted(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "The regeneration worker faulted while completing job {JobId}; the job was reported failed.")]
+    public static partial void WorkerFaulted(ILogger logger, long jobId, Exception exception);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "A cancellation callback of a regeneration job threw.")]
+    public static partial void CancellationCallbackFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Auto-regeneration skipped the diff of {TrackRef} / {AnalysisProfileId}.")]
+    public static partial void AutoRegenerateSkipped(ILogger logger, string trackRef, string analysisProfileId, Exception exception);
 }

@@ -1,0 +1,222 @@
+using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Storage;
+
+namespace AudioVis.Cache.Regeneration;
+
+internal sealed partial class RegenerationQueue
+{
+    private enum JobState
+    {
+        Waiting,
+        Running,
+        Parked,
+        Final,
+    }
+
+    /// <summary>One descriptor of one key: the unit of deduplication.</summary>
+    private readonly record struct DescriptorSlot(CacheKey Key, DescriptorId Descriptor);
+
+    /// <summary>The jobs of one {track, profile}: a FIFO, the running job, and whether the dispatcher holds the key.</summary>
+    private sealed class KeyQueue(CacheKey key)
+    {
+        private readonly Queue<Job> _waiting = new();
+
+        public CacheKey Key { get; } = key;
+
+        /// <summary>A job that ran and waits for its retry: it goes before every queued job of the key.</summary>
+        public Job? Retry { get; set; }
+
+        public Job? Running { get; set; }
+
+        /// <summary>The last job enqueued: new descriptors merge into it while it is waiting and has never run.</summary>
+        public Job? Tail { get; set; }
+
+        /// <summary>The key is in the ready channel (or the dispatcher is starting its next job).</summary>
+        public bool Scheduled { get; set; }
+
+        /// <summary>The retry backoff timer, while the key waits for it.</summary>
+        public ITimer? BackoffTimer { get; set; }
+
+        public void Enqueue(Job job) => _waiting.Enqueue(job);
+
+        public bool HasWork()
+        {
+            if (Retry is not null)
+            {
+                return true;
+            }
+
+            // Cancelled jobs stay in the FIFO until they reach its head (lazy removal keeps cancellation O(1)).
+            while (_waiting.TryPeek(out var head) && head.State != JobState.Waiting)
+            {
+                _waiting.Dequeue();
+            }
+
+            return _waiting.Count > 0;
+        }
+
+        public Job? TakeNext()
+        {
+            if (Retry is { } retry)
+            {
+                Retry = null;
+                return retry;
+            }
+
+            return HasWork() ? _waiting.Dequeue() : null;
+        }
+    }
+
+    /// <summary>A requester waiting for one or more jobs (more than one only when its descriptors were spread over jobs).</summary>
+    private sealed class Requester(RegenerationQueue owner)
+    {
+        public TaskCompletionSource<RegenerationOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RegenerationQueue Owner { get; } = owner;
+
+        public Job? FirstJob { get; set; }
+
+        public List<Job>? MoreJobs { get; set; }
+
+        public int Pending { get; set; }
+
+        public bool Done { get; set; }
+
+        public CancellationToken Token { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        private List<RegenerationOutcome>? Outcomes { get; set; }
+
+        public bool WaitsFor(Job job) => ReferenceEquals(FirstJob, job) || (MoreJobs?.Contains(job) ?? false);
+
+        public void AddJob(Job job)
+        {
+            if (FirstJob is null)
+            {
+                FirstJob = job;
+            }
+            else
+            {
+                (MoreJobs ??= []).Add(job);
+            }
+
+            Pending++;
+        }
+
+        /// <summary>Called under the queue lock when one of its jobs ended.</summary>
+        public void OnJobCompleted(RegenerationOutcome outcome)
+        {
+            if (Done)
+            {
+                return;
+            }
+
+            if (MoreJobs is null)
+            {
+                Finish(outcome);
+                return;
+            }
+
+            (Outcomes ??= []).Add(outcome);
+            if (--Pending == 0)
+            {
+                Finish(Combine(Outcomes));
+            }
+        }
+
+        private static RegenerationOutcome Combine(List<RegenerationOutcome> outcomes)
+        {
+            var first = outcomes[0];
+            var worst = outcomes.Find(o => !o.Succeeded) ?? first;
+            var descriptors = new SortedSet<DescriptorId>();
+            var records = new List<CacheMetadataRecord>();
+            foreach (var outcome in outcomes)
+            {
+                descriptors.UnionWith(outcome.Descriptors);
+                records.AddRange(outcome.Records);
+            }
+
+            return worst with { Descriptors = [.. descriptors], Records = records, Attempts = outcomes.Max(o => o.Attempts) };
+        }
+
+        private void Finish(RegenerationOutcome outcome)
+        {
+            Done = true;
+            Registration.Unregister();
+            Completion.TrySetResult(outcome);
+        }
+    }
+
+    /// <summary>A regeneration job. It is its own thread-pool work item and progress sink, so running it allocates nothing extra.</summary>
+    private sealed class Job(RegenerationQueue owner, long id, KeyQueue keyQueue) : IThreadPoolWorkItem, IProgress<AnalysisProgress>
+    {
+        private readonly List<DescriptorId> _descriptors = [];
+        private readonly List<string> _elements = [];
+        private DescriptorId[]? _descriptorSnapshot;
+        private string[]? _elementSnapshot;
+
+        public long Id { get; } = id;
+
+        public KeyQueue KeyQueue { get; set; } = keyQueue;
+
+        public CacheKey Key => KeyQueue.Key;
+
+        public JobState State { get; set; }
+
+        public bool HasRun { get; set; }
+
+        public RegenerationReason Reason { get; set; }
+
+        public int Attempt { get; set; }
+
+        public Exception? LastError { get; set; }
+
+        public List<Requester> Requesters { get; } = [];
+
+        public int LiveRequesters { get; set; }
+
+        public CancellationTokenSource? Cancellation { get; set; }
+
+        public IReadOnlyList<DescriptorId> Descriptors => _descriptorSnapshot ??= Sorted(_descriptors);
+
+        public IReadOnlyList<string> RequestingElementIds => _elementSnapshot ??= SortedElements(_elements);
+
+        public void AddDescriptor(DescriptorId descriptor)
+        {
+            _descriptors.Add(descriptor);
+            _descriptorSnapshot = null;
+        }
+
+        public void AddElements(IReadOnlyList<string> elementIds)
+        {
+            foreach (var element in elementIds)
+            {
+                if (!_elements.Contains(element))
+                {
+                    _elements.Add(element);
+                    _elementSnapshot = null;
+                }
+            }
+        }
+
+        public void Execute() => _ = owner.RunAsync(this);
+
+        public void Report(AnalysisProgress value) => owner.OnProgress(this, value);
+
+        private static DescriptorId[] Sorted(List<DescriptorId> descriptors)
+        {
+            DescriptorId[] sorted = [.. descriptors];
+            Array.Sort(sorted);
+            return sorted;
+        }
+
+        private static string[] SortedElements(List<string> elements)
+        {
+            string[] sorted = [.. elements];
+            Array.Sort(sorted, StringComparer.Ordinal);
+            return sorted;
+        }
+    }
+}

@@ -1,0 +1,989 @@
+using System.Threading.Channels;
+using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.Internal;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using AudioVis.Cache.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AudioVis.Cache.Regeneration;
+
+/// <inheritdoc cref="IRegenerationQueue"/>
+/// <remarks>
+/// One lock guards every job, key and dedup entry. A single dispatcher loop reads "key ready" signals from an
+/// unbounded channel (a key is in it at most once, and only while it has a waiting job and none running), waits
+/// for the pause/export gate and for one of the parallelism slots, then hands the key's next job to the thread pool.
+/// </remarks>
+internal sealed partial class RegenerationQueue : IRegenerationQueue
+{
+    private const int RememberedFailedJobs = 1024;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<CacheKey, KeyQueue> _keys = [];
+    private readonly Dictionary<DescriptorSlot, Job> _active = [];
+    private readonly Dictionary<long, Job> _jobs = [];
+    private readonly Dictionary<long, Job> _retryable = [];
+    private readonly Queue<long> _retryableOrder = new();
+    private readonly HashSet<Job> _running = [];
+    private readonly Channel<KeyQueue> _ready = Channel.CreateUnbounded<KeyQueue>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<IDisposable> _owned = [];
+    private readonly IAudioAnalyzer _analyzer;
+    private readonly IAnalysisProfileRegistry _profiles;
+    private readonly RegenerationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SubscriberList<RegenerationStatusChanged> _subscribers;
+    private readonly SubscriberList<CacheKey> _jobEnded;
+    private readonly Task _dispatcher;
+    private TaskCompletionSource _gateOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _available;
+    private bool _exporting;
+    private bool _disposed;
+    private long _lastJobId;
+    private Task? _disposeTask;
+
+    public RegenerationQueue(
+        IAudioAnalyzer analyzer,
+        IAnalysisProfileRegistry profiles,
+        IAnalysisAvailability availability,
+        IExportCoordinator exports,
+        IOptions<RegenerationOptions> options,
+        TimeProvider time,
+        ILogger<RegenerationQueue> logger)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(availability);
+        ArgumentNullException.ThrowIfNull(exports);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _analyzer = analyzer;
+        _profiles = profiles;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _subscribers = new SubscriberList<RegenerationStatusChanged>(logger, nameof(IRegenerationQueue));
+        _jobEnded = new SubscriberList<CacheKey>(logger, nameof(IRegenerationQueue));
+        _slots = new SemaphoreSlim(_options.MaxDegreeOfParallelism, _options.MaxDegreeOfParallelism);
+
+        // Subscribe first, then read the current state under the lock: a change racing the read is applied twice, harmlessly.
+        _owned.Add(availability.Subscribe(OnAvailabilityChanged));
+        _owned.Add(exports.Subscribe(OnExportChanged));
+        lock (_lock)
+        {
+            _available = availability.IsAvailable;
+            _exporting = exports.IsExportInProgress;
+            if (GateStatusLocked() == RegenerationStatus.Queued)
+            {
+                _gateOpen.TrySetResult();
+            }
+        }
+
+        _dispatcher = Task.Run(DispatchAsync);
+    }
+
+    public bool IsPaused
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_available;
+            }
+        }
+    }
+
+    public bool IsDeferredByExport
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _exporting;
+            }
+        }
+    }
+
+    public RegenerationTicket Enqueue(RegenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        var profileId = request.Key.AnalysisProfileId;
+        if (!_profiles.TryGet(profileId, out _) && !_profiles.WasDeleted(profileId))
+        {
+            throw new UnknownAnalysisProfileException(profileId, wasDeleted: false);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new RegenerationTicket(0, request.Key, Task.FromCanceled<RegenerationOutcome>(cancellationToken));
+        }
+
+        var requester = new Requester(this);
+        long ticketJobId;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ticketJobId = AddRequestLocked(request, requester);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            requester.Token = cancellationToken;
+            var registration = cancellationToken.UnsafeRegister(static state => ((Requester)state!).Owner.CancelRequester((Requester)state!), requester);
+            lock (_lock)
+            {
+                requester.Registration = registration;
+                if (requester.Done)
+                {
+                    registration.Unregister();
+                }
+            }
+        }
+
+        return new RegenerationTicket(ticketJobId, request.Key, requester.Completion.Task);
+    }
+
+    public Task<RegenerationOutcome> RegenerateAsync(RegenerationRequest request, CancellationToken cancellationToken = default) =>
+        Enqueue(request, cancellationToken).Completion;
+
+    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs)
+    {
+        ArgumentNullException.ThrowIfNull(diffs);
+        var requests = new List<RegenerationRequest>();
+        foreach (var diff in diffs)
+        {
+            if (CreateRequest(diff ?? throw new ArgumentException("A diff is null.", nameof(diffs))) is { } request)
+            {
+                requests.Add(request);
+            }
+        }
+
+        requests.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        var tickets = new RegenerationTicket[requests.Count];
+        for (var i = 0; i < tickets.Length; i++)
+        {
+            tickets[i] = Enqueue(requests[i]);
+        }
+
+        return tickets;
+    }
+
+    public RegenerationTicket Regenerate(CacheDiff diff, DescriptorId descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(diff);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var reason = diff.Missing.Contains(descriptor) ? RegenerationReason.Missing
+            : diff.Stale.Contains(descriptor) ? RegenerationReason.Stale
+            : RegenerationReason.Manual;
+        return Enqueue(new RegenerationRequest(diff.Key, [descriptor], reason, diff.GetOwners(descriptor)));
+    }
+
+    public RegenerationTicket Retry(long jobId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        RegenerationRequest request;
+        lock (_lock)
+        {
+            if (!_retryable.Remove(jobId, out var job))
+            {
+                throw new InvalidOperationException(_jobs.ContainsKey(jobId)
+                    ? $"Regeneration job {jobId} has not ended; only a failed or cancelled job can be retried."
+                    : $"Regeneration job {jobId} is not a failed or cancelled job the queue remembers.");
+            }
+
+            request = new RegenerationRequest(job.Key, job.Descriptors, job.Reason, job.RequestingElementIds);
+        }
+
+        return Enqueue(request);
+    }
+
+    public void Retarget(long jobId, string replacementProfileId)
+    {
+        ArgumentNullException.ThrowIfNull(replacementProfileId);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        if (!_profiles.TryGet(replacementProfileId, out _))
+        {
+            throw new UnknownAnalysisProfileException(replacementProfileId, _profiles.WasDeleted(replacementProfileId));
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_jobs.TryGetValue(jobId, out var job) || job.State != JobState.Parked)
+            {
+                throw new InvalidOperationException($"Regeneration job {jobId} is not waiting for a replacement profile.");
+            }
+
+            RemoveActiveLocked(job);
+            var keyQueue = GetKeyQueueLocked(new CacheKey(job.Key.TrackRef, replacementProfileId));
+            job.KeyQueue = keyQueue;
+            job.State = JobState.Waiting;
+            job.Attempt = 0;
+            job.HasRun = false;
+            job.LastError = null;
+            foreach (var descriptor in job.Descriptors)
+            {
+                _active.TryAdd(new DescriptorSlot(keyQueue.Key, descriptor), job);
+            }
+
+            keyQueue.Enqueue(job);
+            keyQueue.Tail = job;
+            Log.JobRetargeted(_logger, jobId, job.Key.TrackRef, replacementProfileId);
+            EmitLocked(job, GateStatusLocked());
+            ScheduleLocked(keyQueue);
+        }
+    }
+
+    public bool Cancel(long jobId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        CancellationTokenSource? toCancel;
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(jobId, out var job))
+            {
+                return false;
+            }
+
+            toCancel = CancelJobLocked(job);
+        }
+
+        CancelOutsideLock(toCancel);
+        return true;
+    }
+
+    public IDisposable Subscribe(Action<RegenerationStatusChanged> handler)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        return _subscribers.Subscribe(handler);
+    }
+
+    /// <summary>Subscribes to "a job of this key ended" (any final status); the DI layer wires it to <see cref="IDiffScheduler.Invalidate"/>.</summary>
+    internal IDisposable SubscribeJobEnded(Action<CacheKey> handler) => _jobEnded.Subscribe(handler);
+
+    /// <summary>Disposes <paramref name="subscription"/> when the queue is disposed.</summary>
+    internal void Own(IDisposable subscription)
+    {
+        lock (_lock)
+        {
+            _owned.Add(subscription);
+        }
+    }
+
+    /// <summary>Auto-regeneration: enqueues the missing and stale descriptors of a published diff.</summary>
+    internal void OnDiffPublished(CacheDiff diff)
+    {
+        if (Volatile.Read(ref _disposed) || CreateRequest(diff) is not { } request)
+        {
+            return;
+        }
+
+        try
+        {
+            Enqueue(request);
+        }
+        catch (Exception ex) when (ex is UnknownAnalysisProfileException or ObjectDisposedException)
+        {
+            Log.AutoRegenerateSkipped(_logger, diff.TrackRef, diff.AnalysisProfileId, ex);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _disposeTask, completion.Task, null) is { } existing)
+        {
+            return new ValueTask(existing);
+        }
+
+        return new ValueTask(DisposeAndSignalAsync(completion));
+    }
+
+    private async Task DisposeAndSignalAsync(TaskCompletionSource completion)
+    {
+        try
+        {
+            await DisposeCoreAsync().ConfigureAwait(false);
+            completion.SetResult();
+        }
+        catch (Exception ex)
+        {
+            completion.SetException(ex);
+            throw;
+        }
+    }
+
+    private static RegenerationRequest? CreateRequest(CacheDiff diff)
+    {
+        if (diff.IsProfileDeleted || !diff.RequiresRegeneration)
+        {
+            return null;
+        }
+
+        var reason = (diff.Missing.Count > 0 ? RegenerationReason.Missing : RegenerationReason.None)
+            | (diff.Stale.Count > 0 ? RegenerationReason.Stale : RegenerationReason.None);
+        var descriptors = new List<DescriptorId>(diff.Missing.Count + diff.Stale.Count);
+        descriptors.AddRange(diff.Missing);
+        descriptors.AddRange(diff.Stale);
+        var elements = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var descriptor in descriptors)
+        {
+            elements.UnionWith(diff.GetOwners(descriptor));
+        }
+
+        return new RegenerationRequest(diff.Key, descriptors, reason, elements);
+    }
+
+    /// <summary>Attaches a requester to the jobs that compute its descriptors, merging or creating a job for the rest.</summary>
+    /// <returns>The id of the requester's first job.</returns>
+    private long AddRequestLocked(RegenerationRequest request, Requester requester)
+    {
+        var keyQueue = GetKeyQueueLocked(request.Key);
+        Job? target = null;
+        var created = false;
+        foreach (var descriptor in request.Descriptors)
+        {
+            var slot = new DescriptorSlot(request.Key, descriptor);
+            if (_active.TryGetValue(slot, out var existing))
+            {
+                if (!requester.WaitsFor(existing))
+                {
+                    requester.AddJob(existing);
+                    existing.AddElements(request.RequestingElementIds);
+                }
+
+                continue;
+            }
+
+            if (target is null)
+            {
+                if (keyQueue.Tail is { State: JobState.Waiting, HasRun: false } tail)
+                {
+                    target = tail;
+                }
+                else
+                {
+                    target = new Job(this, ++_lastJobId, keyQueue);
+                    created = true;
+                }
+
+                if (!requester.WaitsFor(target))
+                {
+                    requester.AddJob(target);
+                }
+
+                target.Reason |= request.Reason;
+                target.AddElements(request.RequestingElementIds);
+            }
+
+            target.AddDescriptor(descriptor);
+            _active.Add(slot, target);
+        }
+
+        var firstJob = requester.FirstJob!;
+        AttachLocked(requester, firstJob);
+        if (requester.MoreJobs is { } more)
+        {
+            foreach (var job in more)
+            {
+                AttachLocked(requester, job);
+            }
+        }
+
+        if (created)
+        {
+            _jobs.Add(target!.Id, target);
+            keyQueue.Enqueue(target);
+            keyQueue.Tail = target;
+            EmitLocked(target, GateStatusLocked());
+            ScheduleLocked(keyQueue);
+        }
+        else if (target is not null)
+        {
+            // Merged into a waiting job: report its grown descriptor list.
+            EmitLocked(target, target.State == JobState.Parked ? RegenerationStatus.NeedsReplacementProfile : GateStatusLocked());
+        }
+
+        return firstJob.Id;
+    }
+
+    private static void AttachLocked(Requester requester, Job job)
+    {
+        job.Requesters.Add(requester);
+        job.LiveRequesters++;
+    }
+
+    private KeyQueue GetKeyQueueLocked(CacheKey key)
+    {
+        if (!_keys.TryGetValue(key, out var keyQueue))
+        {
+            keyQueue = new KeyQueue(key);
+            _keys.Add(key, keyQueue);
+        }
+
+        return keyQueue;
+    }
+
+    /// <summary>Puts a key in the ready channel when it has a waiting job and nothing running; forgets idle keys.</summary>
+    private void ScheduleLocked(KeyQueue keyQueue)
+    {
+        if (keyQueue.Scheduled || keyQueue.Running is not null || keyQueue.BackoffTimer is not null)
+        {
+            return;
+        }
+
+        if (keyQueue.HasWork())
+        {
+            keyQueue.Scheduled = _ready.Writer.TryWrite(keyQueue);
+        }
+        else if (_keys.TryGetValue(keyQueue.Key, out var current) && ReferenceEquals(current, keyQueue))
+        {
+            _keys.Remove(keyQueue.Key);
+            keyQueue.Tail = null;
+        }
+    }
+
+    private RegenerationStatus GateStatusLocked() =>
+        !_available ? RegenerationStatus.Paused
+        : _exporting ? RegenerationStatus.QueuedAfterExport
+        : RegenerationStatus.Queued;
+
+    private void OnAvailabilityChanged(bool available)
+    {
+        lock (_lock)
+        {
+            _available = available;
+            UpdateGateLocked();
+        }
+    }
+
+    private void OnExportChanged(bool exporting)
+    {
+        lock (_lock)
+        {
+            _exporting = exporting;
+            UpdateGateLocked();
+        }
+    }
+
+    private void UpdateGateLocked()
+    {
+        var status = GateStatusLocked();
+        var wasOpen = _gateOpen.Task.IsCompleted;
+        if (status == RegenerationStatus.Queued)
+        {
+            _gateOpen.TrySetResult();
+        }
+        else if (wasOpen)
+        {
+            _gateOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (status == RegenerationStatus.Paused)
+        {
+            Log.QueuePaused(_logger, _jobs.Count);
+        }
+
+        if (_subscribers.HasSubscribers)
+        {
+            foreach (var job in _jobs.Values)
+            {
+                if (job.State == JobState.Waiting)
+                {
+                    EmitLocked(job, status);
+                }
+            }
+        }
+    }
+
+    private async Task DispatchAsync()
+    {
+        var reader = _ready.Reader;
+        var token = _shutdown.Token;
+        try
+        {
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var keyQueue))
+                {
+                    await StartNextAsync(keyQueue, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Disposal: waiting jobs are cancelled by DisposeCoreAsync.
+        }
+        catch (Exception ex)
+        {
+            Log.DispatcherFaulted(_logger, ex);
+            FailEverything(ex);
+        }
+    }
+
+    private async ValueTask StartNextAsync(KeyQueue keyQueue, CancellationToken token)
+    {
+        while (true)
+        {
+            Task gate;
+            lock (_lock)
+            {
+                gate = _gateOpen.Task;
+            }
+
+            if (!gate.IsCompleted)
+            {
+                await gate.WaitAsync(token).ConfigureAwait(false);
+            }
+
+            await _slots.WaitAsync(token).ConfigureAwait(false);
+            Job? job;
+            lock (_lock)
+            {
+                if (GateStatusLocked() != RegenerationStatus.Queued)
+                {
+                    job = null;
+                }
+                else
+                {
+                    keyQueue.Scheduled = false;
+                    job = keyQueue.TakeNext();
+                    if (job is null)
+                    {
+                        ScheduleLocked(keyQueue);
+                        _slots.Release();
+                        return;
+                    }
+
+                    job.State = JobState.Running;
+                    job.HasRun = true;
+                    job.Attempt++;
+                    job.Cancellation = new CancellationTokenSource();
+                    keyQueue.Running = job;
+                    _running.Add(job);
+                }
+            }
+
+            if (job is null)
+            {
+                // The gate closed while we waited for a slot: give the slot back and wait for the gate again.
+                _slots.Release();
+                continue;
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+            return;
+        }
+    }
+
+    private async Task RunAsync(Job job)
+    {
+        IReadOnlyList<CacheMetadataRecord>? records = null;
+        Exception? failure = null;
+        var cancelled = false;
+        var parked = false;
+        try
+        {
+            if (!_profiles.TryGet(job.Key.AnalysisProfileId, out var profile))
+            {
+                if (_profiles.WasDeleted(job.Key.AnalysisProfileId))
+                {
+                    parked = true;
+                }
+                else
+                {
+                    failure = new UnknownAnalysisProfileException(job.Key.AnalysisProfileId, wasDeleted: false);
+                }
+            }
+            else
+            {
+                AnalysisRequest request;
+                lock (_lock)
+                {
+                    request = new AnalysisRequest(profile, job.Key.TrackRef, job.Descriptors);
+                    EmitLocked(job, RegenerationStatus.Running);
+                }
+
+                records = await _analyzer.AnalyzeAsync(request, _subscribers.HasSubscribers ? job : null, job.Cancellation!.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (job.Cancellation!.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        try
+        {
+            OnJobRan(job, records, failure, cancelled, parked);
+        }
+        catch (Exception ex)
+        {
+            // Bookkeeping must never fault silently: report the job failed and keep the slot accounting right.
+            Log.WorkerFaulted(_logger, job.Id, ex);
+            lock (_lock)
+            {
+                if (job.State != JobState.Final)
+                {
+                    FinishLocked(job, RegenerationStatus.Failed, null, ex);
+                }
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private void OnJobRan(Job job, IReadOnlyList<CacheMetadataRecord>? records, Exception? failure, bool cancelled, bool parked)
+    {
+        lock (_lock)
+        {
+            var keyQueue = job.KeyQueue;
+            _running.Remove(job);
+            if (ReferenceEquals(keyQueue.Running, job))
+            {
+                keyQueue.Running = null;
+            }
+
+            if (job.State == JobState.Final)
+            {
+                // Disposal gave up waiting and already reported the job cancelled.
+            }
+            else if (parked)
+            {
+                job.State = JobState.Parked;
+                job.Attempt--;
+                Log.JobNeedsReplacementProfile(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId);
+                EmitLocked(job, RegenerationStatus.NeedsReplacementProfile);
+            }
+            else if (cancelled || (failure is not null && _disposed))
+            {
+                FinishLocked(job, RegenerationStatus.Cancelled, null, null);
+            }
+            else if (failure is not null)
+            {
+                OnJobFailedLocked(job, failure);
+            }
+            else
+            {
+                FinishLocked(job, RegenerationStatus.Succeeded, records ?? [], null);
+            }
+
+            if (_disposed && _running.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            ScheduleLocked(keyQueue);
+        }
+    }
+
+    private void OnJobFailedLocked(Job job, Exception failure)
+    {
+        var keyQueue = job.KeyQueue;
+        job.LastError = failure;
+        if (!_available)
+        {
+            // The worker went away under the job: it waits at the head of its key and spends no attempt.
+            job.Attempt--;
+            job.State = JobState.Waiting;
+            keyQueue.Retry = job;
+            Log.JobDeferredWhileUnavailable(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId);
+            EmitLocked(job, RegenerationStatus.Paused, error: failure);
+            return;
+        }
+
+        var retry = _options.Retry;
+        if (job.Attempt < retry.MaxAttempts)
+        {
+            job.State = JobState.Waiting;
+            keyQueue.Retry = job;
+            var delay = retry.GetDelay(job.Attempt);
+            Log.JobRetrying(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId, job.Attempt, retry.MaxAttempts, delay, failure);
+            if (delay > TimeSpan.Zero)
+            {
+                keyQueue.BackoffTimer = _time.CreateTimer(OnBackoffElapsed, keyQueue, delay, Timeout.InfiniteTimeSpan);
+            }
+
+            EmitLocked(job, GateStatusLocked(), error: failure);
+            return;
+        }
+
+        Log.JobFailed(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId, job.Attempt, failure);
+        FinishLocked(job, RegenerationStatus.Failed, null, failure);
+    }
+
+    private void OnBackoffElapsed(object? state)
+    {
+        var keyQueue = (KeyQueue)state!;
+        lock (_lock)
+        {
+            keyQueue.BackoffTimer?.Dispose();
+            keyQueue.BackoffTimer = null;
+            ScheduleLocked(keyQueue);
+        }
+    }
+
+    private void OnProgress(Job job, AnalysisProgress progress)
+    {
+        lock (_lock)
+        {
+            if (job.State == JobState.Running)
+            {
+                EmitLocked(job, RegenerationStatus.Running, Math.Clamp(progress.Fraction, 0, 1), progress.CurrentDescriptor);
+            }
+        }
+    }
+
+    /// <summary>Ends a job: final status, dedup entries removed, every waiting requester completed with one outcome.</summary>
+    private void FinishLocked(Job job, RegenerationStatus status, IReadOnlyList<CacheMetadataRecord>? records, Exception? error)
+    {
+        job.State = JobState.Final;
+        _jobs.Remove(job.Id);
+        RemoveActiveLocked(job);
+        if (ReferenceEquals(job.KeyQueue.Retry, job))
+        {
+            job.KeyQueue.Retry = null;
+        }
+
+        if (status != RegenerationStatus.Succeeded)
+        {
+            RememberLocked(job);
+        }
+
+        var outcome = new RegenerationOutcome(job.Id, job.Key, status, job.Descriptors, records ?? [], status == RegenerationStatus.Failed ? error : null, job.Attempt);
+        EmitLocked(job, status, status == RegenerationStatus.Succeeded ? 1 : 0, error: error);
+        foreach (var requester in job.Requesters)
+        {
+            requester.OnJobCompleted(outcome);
+        }
+
+        job.Requesters.Clear();
+        if (job.HasRun)
+        {
+            _jobEnded.Raise(job.Key);
+        }
+    }
+
+    private void RememberLocked(Job job)
+    {
+        _retryable[job.Id] = job;
+        _retryableOrder.Enqueue(job.Id);
+        while (_retryableOrder.Count > RememberedFailedJobs)
+        {
+            _retryable.Remove(_retryableOrder.Dequeue());
+        }
+    }
+
+    private void RemoveActiveLocked(Job job)
+    {
+        foreach (var descriptor in job.Descriptors)
+        {
+            var slot = new DescriptorSlot(job.Key, descriptor);
+            if (_active.TryGetValue(slot, out var owner) && ReferenceEquals(owner, job))
+            {
+                _active.Remove(slot);
+            }
+        }
+    }
+
+    /// <summary>Cancels a job: a waiting one ends now; a running one gets its token cancelled (by the caller, outside the lock).</summary>
+    private CancellationTokenSource? CancelJobLocked(Job job)
+    {
+        switch (job.State)
+        {
+            case JobState.Running:
+                return job.Cancellation;
+            case JobState.Waiting or JobState.Parked:
+                var keyQueue = job.KeyQueue;
+                FinishLocked(job, RegenerationStatus.Cancelled, null, null);
+                if (keyQueue.BackoffTimer is { } timer && keyQueue.Retry is null)
+                {
+                    timer.Dispose();
+                    keyQueue.BackoffTimer = null;
+                }
+
+                ScheduleLocked(keyQueue);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private void CancelRequester(Requester requester)
+    {
+        CancellationTokenSource? first = null;
+        List<CancellationTokenSource>? more = null;
+        lock (_lock)
+        {
+            if (requester.Done)
+            {
+                return;
+            }
+
+            requester.Done = true;
+            first = LeaveJobLocked(requester.FirstJob!);
+            if (requester.MoreJobs is { } jobs)
+            {
+                foreach (var job in jobs)
+                {
+                    if (LeaveJobLocked(job) is { } cts)
+                    {
+                        (more ??= []).Add(cts);
+                    }
+                }
+            }
+        }
+
+        requester.Completion.TrySetCanceled(requester.Token);
+        CancelOutsideLock(first);
+        if (more is not null)
+        {
+            foreach (var cts in more)
+            {
+                CancelOutsideLock(cts);
+            }
+        }
+    }
+
+    /// <summary>A requester stopped waiting: the job is cancelled when it was the last one waiting.</summary>
+    private CancellationTokenSource? LeaveJobLocked(Job job) =>
+        --job.LiveRequesters == 0 && job.State != JobState.Final ? CancelJobLocked(job) : null;
+
+    private void CancelOutsideLock(CancellationTokenSource? cancellation)
+    {
+        try
+        {
+            cancellation?.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            Log.CancellationCallbackFailed(_logger, ex);
+        }
+    }
+
+    private void EmitLocked(Job job, RegenerationStatus status, double progress = 0, DescriptorId? current = null, Exception? error = null)
+    {
+        if (!_subscribers.HasSubscribers)
+        {
+            return;
+        }
+
+        _subscribers.Raise(new RegenerationStatusChanged(
+            job.Id,
+            job.Key,
+            job.Descriptors,
+            job.Reason,
+            job.RequestingElementIds,
+            status,
+            progress,
+            current,
+            error ?? (status is RegenerationStatus.Running or RegenerationStatus.Succeeded or RegenerationStatus.Cancelled ? null : job.LastError),
+            job.Attempt,
+            _time.GetUtcNow()));
+    }
+
+    private void FailEverything(Exception fault)
+    {
+        List<CancellationTokenSource> running = [];
+        lock (_lock)
+        {
+            foreach (var job in _jobs.Values.ToArray())
+            {
+                if (job.State == JobState.Running)
+                {
+                    running.Add(job.Cancellation!);
+                }
+                else
+                {
+                    FinishLocked(job, RegenerationStatus.Failed, null, fault);
+                }
+            }
+        }
+
+        foreach (var cts in running)
+        {
+            CancelOutsideLock(cts);
+        }
+    }
+
+    private async Task DisposeCoreAsync()
+    {
+        List<CancellationTokenSource> running = [];
+        IDisposable[] owned;
+        lock (_lock)
+        {
+            Volatile.Write(ref _disposed, true);
+            _ready.Writer.TryComplete();
+            foreach (var keyQueue in _keys.Values)
+            {
+                keyQueue.BackoffTimer?.Dispose();
+                keyQueue.BackoffTimer = null;
+            }
+
+            foreach (var job in _jobs.Values.ToArray())
+            {
+                if (job.State == JobState.Running)
+                {
+                    running.Add(job.Cancellation!);
+                }
+                else
+                {
+                    FinishLocked(job, RegenerationStatus.Cancelled, null, null);
+                }
+            }
+
+            if (_running.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            owned = [.. _owned];
+            _owned.Clear();
+        }
+
+        foreach (var subscription in owned)
+        {
+            subscription.Dispose();
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        foreach (var cts in running)
+        {
+            CancelOutsideLock(cts);
+        }
+
+        try
+        {
+            await Task.WhenAll(_dispatcher, _drained.Task).WaitAsync(_options.DisposeTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            lock (_lock)
+            {
+                Log.DisposeTimedOut(_logger, _running.Count, _options.DisposeTimeout);
+                foreach (var job in _running)
+                {
+                    if (job.State != JobState.Final)
+                    {
+                        FinishLocked(job, RegenerationStatus.Cancelled, null, null);
+                    }
+                }
+            }
+        }
+
+        _shutdown.Dispose();
+    }
+}
