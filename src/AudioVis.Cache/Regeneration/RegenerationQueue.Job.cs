@@ -171,6 +171,9 @@ internal sealed partial class RegenerationQueue
 
         public int Attempt { get; set; }
 
+        /// <summary>The queue's outage count when the current attempt started.</summary>
+        public long OutagesAtStart { get; set; }
+
         public Exception? LastError { get; set; }
 
         public List<Requester> Requesters { get; } = [];

@@ -43,10 +43,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     private readonly Task _dispatcher;
     private TaskCompletionSource _gateOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _available;
+    private long _outages;
     private bool _exporting;
     private bool _disposed;
     private long _lastJobId;
     private Task? _disposeTask;
+    private TaskCompletionSource? _gateWaitObserved;
 
     public RegenerationQueue(
         IAudioAnalyzer analyzer,
@@ -269,6 +271,14 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     /// <summary>Subscribes to "a job of this key ended" (any final status); the DI layer wires it to <see cref="IDiffScheduler.Invalidate"/>.</summary>
     internal IDisposable SubscribeJobEnded(Action<CacheKey> handler) => _jobEnded.Subscribe(handler);
 
+    /// <summary>For tests: completes when the dispatcher next waits on a closed gate (paused or export), after which nothing can start until the gate opens.</summary>
+    internal Task WhenDispatcherGatedAsync()
+    {
+        var observed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _gateWaitObserved, observed);
+        return observed.Task;
+    }
+
     /// <summary>Disposes <paramref name="subscription"/> when the queue is disposed.</summary>
     internal void Own(IDisposable subscription)
     {
@@ -461,6 +471,11 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         lock (_lock)
         {
             _available = available;
+            if (!available)
+            {
+                _outages++;
+            }
+
             UpdateGateLocked();
         }
     }
@@ -541,6 +556,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
             if (!gate.IsCompleted)
             {
+                Volatile.Read(ref _gateWaitObserved)?.TrySetResult();
                 await gate.WaitAsync(token).ConfigureAwait(false);
             }
 
@@ -567,6 +583,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
                     job.HasRun = true;
                     job.Attempt++;
                     job.Cancellation = new CancellationTokenSource();
+                    job.OutagesAtStart = _outages;
                     keyQueue.Running = job;
                     _running.Add(job);
                 }
@@ -694,14 +711,15 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     {
         var keyQueue = job.KeyQueue;
         job.LastError = failure;
-        if (!_available)
+        if (!_available || job.OutagesAtStart != _outages)
         {
-            // The worker went away under the job: it waits at the head of its key and spends no attempt.
+            // The worker went away during the attempt (even if it is back already): the failure is the outage's, not
+            // the job's, so the job waits at the head of its key and spends no attempt.
             job.Attempt--;
             job.State = JobState.Waiting;
             keyQueue.Retry = job;
             Log.JobDeferredWhileUnavailable(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId);
-            EmitLocked(job, RegenerationStatus.Paused, error: failure);
+            EmitLocked(job, GateStatusLocked(), error: failure);
             return;
         }
 
@@ -763,6 +781,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             RememberLocked(job);
         }
 
+        if (job.HasRun)
+        {
+            // Before anyone hears the outcome, so a host that re-diffs on completion sees the group dirty.
+            _jobEnded.Raise(job.Key);
+        }
+
         var outcome = new RegenerationOutcome(job.Id, job.Key, status, job.Descriptors, records ?? [], status == RegenerationStatus.Failed ? error : null, job.Attempt);
         EmitLocked(job, status, status == RegenerationStatus.Succeeded ? 1 : 0, error: error);
         foreach (var requester in job.Requesters)
@@ -771,10 +795,6 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         }
 
         job.Requesters.Clear();
-        if (job.HasRun)
-        {
-            _jobEnded.Raise(job.Key);
-        }
     }
 
     private void RememberLocked(Job job)
@@ -959,7 +979,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             subscription.Dispose();
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
+        // Synchronous up to the timed wait, so the dispose timeout starts when DisposeAsync is called.
+        CancelOutsideLock(_shutdown);
         foreach (var cts in running)
         {
             CancelOutsideLock(cts);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace AudioVis.Cache.Tests.TestSupport;
 
 /// <summary>The library wired through DI with a fake clock, a counting store and a fake logger.</summary>
-internal sealed class TestServices : IDisposable
+internal sealed class TestServices : IDisposable, IAsyncDisposable
 {
     public static readonly AnalysisProfile HiRes = new("hires", AnalysisParameters.Default with { WindowSize = 4096, FftSize = 4096, HopSize = 1024 }, "HighRes FFT");
 
@@ -53,6 +53,9 @@ internal sealed class TestServices : IDisposable
         AnalysisIntent.Create(elementId, trackRef, profileId, descriptors, Timebase.GetUtcNow());
 
     public void Dispose() => _provider.Dispose();
+
+    /// <summary>Disposes asynchronously: required once an <see cref="IAsyncDisposable"/>-only service (the regeneration queue) was resolved.</summary>
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }
 
 /// <summary>A logger factory whose loggers all write to one <see cref="FakeLogCollector"/>.</summary>
