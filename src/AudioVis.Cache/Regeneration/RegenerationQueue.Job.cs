@@ -20,7 +20,9 @@ internal sealed partial class RegenerationQueue
     /// <summary>The jobs of one {track, profile}: a FIFO, the running job, and whether the dispatcher holds the key.</summary>
     private sealed class KeyQueue(CacheKey key)
     {
-        private readonly Queue<Job> _waiting = new();
+        // An intrusive linked list through Job.Next: enqueueing allocates nothing.
+        private Job? _head;
+        private Job? _last;
 
         public CacheKey Key { get; } = key;
 
@@ -38,7 +40,20 @@ internal sealed partial class RegenerationQueue
         /// <summary>The retry backoff timer, while the key waits for it.</summary>
         public ITimer? BackoffTimer { get; set; }
 
-        public void Enqueue(Job job) => _waiting.Enqueue(job);
+        public void Enqueue(Job job)
+        {
+            job.Next = null;
+            if (_last is null)
+            {
+                _head = job;
+            }
+            else
+            {
+                _last.Next = job;
+            }
+
+            _last = job;
+        }
 
         public bool HasWork()
         {
@@ -48,12 +63,12 @@ internal sealed partial class RegenerationQueue
             }
 
             // Cancelled jobs stay in the FIFO until they reach its head (lazy removal keeps cancellation O(1)).
-            while (_waiting.TryPeek(out var head) && head.State != JobState.Waiting)
+            while (_head is { State: not JobState.Waiting })
             {
-                _waiting.Dequeue();
+                Dequeue();
             }
 
-            return _waiting.Count > 0;
+            return _head is not null;
         }
 
         public Job? TakeNext()
@@ -64,15 +79,26 @@ internal sealed partial class RegenerationQueue
                 return retry;
             }
 
-            return HasWork() ? _waiting.Dequeue() : null;
+            return HasWork() ? Dequeue() : null;
+        }
+
+        private Job Dequeue()
+        {
+            var job = _head!;
+            _head = job.Next;
+            job.Next = null;
+            if (_head is null)
+            {
+                _last = null;
+            }
+
+            return job;
         }
     }
 
     /// <summary>A requester waiting for one or more jobs (more than one only when its descriptors were spread over jobs).</summary>
-    private sealed class Requester(RegenerationQueue owner)
+    private sealed class Requester(RegenerationQueue owner) : TaskCompletionSource<RegenerationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public TaskCompletionSource<RegenerationOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public RegenerationQueue Owner { get; } = owner;
 
         public Job? FirstJob { get; set; }
@@ -145,23 +171,27 @@ internal sealed partial class RegenerationQueue
         {
             Done = true;
             Registration.Unregister();
-            Completion.TrySetResult(outcome);
+            TrySetResult(outcome);
         }
     }
 
     /// <summary>A regeneration job. It is its own thread-pool work item and progress sink, so running it allocates nothing extra.</summary>
     private sealed class Job(RegenerationQueue owner, long id, KeyQueue keyQueue) : IThreadPoolWorkItem, IProgress<AnalysisProgress>
     {
-        private readonly List<DescriptorId> _descriptors = [];
-        private readonly List<string> _elements = [];
-        private DescriptorId[]? _descriptorSnapshot;
-        private string[]? _elementSnapshot;
+        // Sorted arrays, replaced (not mutated) when a request merges in: events and outcomes can share them.
+        private DescriptorId[] _descriptors = [];
+        private string[] _elements = [];
+        private Requester? _firstRequester;
+        private List<Requester>? _moreRequesters;
 
         public long Id { get; } = id;
 
         public KeyQueue KeyQueue { get; set; } = keyQueue;
 
         public CacheKey Key => KeyQueue.Key;
+
+        /// <summary>The next job in its key's FIFO.</summary>
+        public Job? Next { get; set; }
 
         public JobState State { get; set; }
 
@@ -176,50 +206,72 @@ internal sealed partial class RegenerationQueue
 
         public Exception? LastError { get; set; }
 
-        public List<Requester> Requesters { get; } = [];
-
         public int LiveRequesters { get; set; }
 
         public CancellationTokenSource? Cancellation { get; set; }
 
-        public IReadOnlyList<DescriptorId> Descriptors => _descriptorSnapshot ??= Sorted(_descriptors);
+        public IReadOnlyList<DescriptorId> Descriptors => _descriptors;
 
-        public IReadOnlyList<string> RequestingElementIds => _elementSnapshot ??= SortedElements(_elements);
+        public IReadOnlyList<string> RequestingElementIds => _elements;
 
-        public void AddDescriptor(DescriptorId descriptor)
-        {
-            _descriptors.Add(descriptor);
-            _descriptorSnapshot = null;
-        }
+        public void AddDescriptor(DescriptorId descriptor) => _descriptors = Insert(_descriptors, descriptor, Comparer<DescriptorId>.Default);
 
         public void AddElements(IReadOnlyList<string> elementIds)
         {
             foreach (var element in elementIds)
             {
-                if (!_elements.Contains(element))
+                _elements = Insert(_elements, element, StringComparer.Ordinal);
+            }
+        }
+
+        public void AddRequester(Requester requester)
+        {
+            if (_firstRequester is null)
+            {
+                _firstRequester = requester;
+            }
+            else
+            {
+                (_moreRequesters ??= []).Add(requester);
+            }
+
+            LiveRequesters++;
+        }
+
+        /// <summary>Completes every requester still waiting with the job's outcome (under the queue lock).</summary>
+        public void CompleteRequesters(RegenerationOutcome outcome)
+        {
+            _firstRequester?.OnJobCompleted(outcome);
+            if (_moreRequesters is { } more)
+            {
+                foreach (var requester in more)
                 {
-                    _elements.Add(element);
-                    _elementSnapshot = null;
+                    requester.OnJobCompleted(outcome);
                 }
             }
+
+            _firstRequester = null;
+            _moreRequesters = null;
         }
 
         public void Execute() => _ = owner.RunAsync(this);
 
         public void Report(AnalysisProgress value) => owner.OnProgress(this, value);
 
-        private static DescriptorId[] Sorted(List<DescriptorId> descriptors)
+        private static T[] Insert<T>(T[] sorted, T item, IComparer<T> comparer)
         {
-            DescriptorId[] sorted = [.. descriptors];
-            Array.Sort(sorted);
-            return sorted;
-        }
+            var index = Array.BinarySearch(sorted, item, comparer);
+            if (index >= 0)
+            {
+                return sorted;
+            }
 
-        private static string[] SortedElements(List<string> elements)
-        {
-            string[] sorted = [.. elements];
-            Array.Sort(sorted, StringComparer.Ordinal);
-            return sorted;
+            index = ~index;
+            var grown = new T[sorted.Length + 1];
+            Array.Copy(sorted, grown, index);
+            grown[index] = item;
+            Array.Copy(sorted, index, grown, index + 1, sorted.Length - index);
+            return grown;
         }
     }
 }

@@ -29,8 +29,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     private readonly Queue<long> _retryableOrder = new();
     private readonly HashSet<Job> _running = [];
     private readonly Channel<KeyQueue> _ready = Channel.CreateUnbounded<KeyQueue>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _slots;
-    private readonly CancellationTokenSource _shutdown = new();
+    private readonly DispatcherSignal _wake = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IDisposable> _owned = [];
     private readonly IAudioAnalyzer _analyzer;
@@ -41,8 +40,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     private readonly SubscriberList<RegenerationStatusChanged> _subscribers;
     private readonly SubscriberList<CacheKey> _jobEnded;
     private readonly Task _dispatcher;
-    private TaskCompletionSource _gateOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _available;
+    private bool _dispatcherWaiting;
     private long _outages;
     private bool _exporting;
     private bool _disposed;
@@ -73,7 +72,6 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         _logger = logger;
         _subscribers = new SubscriberList<RegenerationStatusChanged>(logger, nameof(IRegenerationQueue));
         _jobEnded = new SubscriberList<CacheKey>(logger, nameof(IRegenerationQueue));
-        _slots = new SemaphoreSlim(_options.MaxDegreeOfParallelism, _options.MaxDegreeOfParallelism);
 
         // Subscribe first, then read the current state under the lock: a change racing the read is applied twice, harmlessly.
         _owned.Add(availability.Subscribe(OnAvailabilityChanged));
@@ -82,10 +80,6 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         {
             _available = availability.IsAvailable;
             _exporting = exports.IsExportInProgress;
-            if (GateStatusLocked() == RegenerationStatus.Queued)
-            {
-                _gateOpen.TrySetResult();
-            }
         }
 
         _dispatcher = Task.Run(DispatchAsync);
@@ -115,6 +109,15 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
     public RegenerationTicket Enqueue(RegenerationRequest request, CancellationToken cancellationToken = default)
     {
+        var (jobId, completion) = EnqueueCore(request, cancellationToken);
+        return new RegenerationTicket(jobId, request.Key, completion);
+    }
+
+    public Task<RegenerationOutcome> RegenerateAsync(RegenerationRequest request, CancellationToken cancellationToken = default) =>
+        EnqueueCore(request, cancellationToken).Completion;
+
+    private (long JobId, Task<RegenerationOutcome> Completion) EnqueueCore(RegenerationRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         var profileId = request.Key.AnalysisProfileId;
@@ -125,7 +128,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
         if (cancellationToken.IsCancellationRequested)
         {
-            return new RegenerationTicket(0, request.Key, Task.FromCanceled<RegenerationOutcome>(cancellationToken));
+            return (0, Task.FromCanceled<RegenerationOutcome>(cancellationToken));
         }
 
         var requester = new Requester(this);
@@ -150,11 +153,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             }
         }
 
-        return new RegenerationTicket(ticketJobId, request.Key, requester.Completion.Task);
+        return (ticketJobId, requester.Task);
     }
-
-    public Task<RegenerationOutcome> RegenerateAsync(RegenerationRequest request, CancellationToken cancellationToken = default) =>
-        Enqueue(request, cancellationToken).Completion;
 
     public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs)
     {
@@ -427,8 +427,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
     private static void AttachLocked(Requester requester, Job job)
     {
-        job.Requesters.Add(requester);
-        job.LiveRequesters++;
+        job.AddRequester(requester);
     }
 
     private KeyQueue GetKeyQueueLocked(CacheKey key)
@@ -492,14 +491,9 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     private void UpdateGateLocked()
     {
         var status = GateStatusLocked();
-        var wasOpen = _gateOpen.Task.IsCompleted;
         if (status == RegenerationStatus.Queued)
         {
-            _gateOpen.TrySetResult();
-        }
-        else if (wasOpen)
-        {
-            _gateOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            WakeDispatcherLocked();
         }
 
         if (status == RegenerationStatus.Paused)
@@ -519,23 +513,64 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         }
     }
 
+    /// <summary>
+    /// The single dispatcher: takes ready keys from the channel and starts their next job when the gate is open and a
+    /// parallelism slot is free; otherwise it parks on one reusable signal that job completions, gate changes and
+    /// disposal set. One state machine for the queue's lifetime, so dispatching a job allocates nothing.
+    /// </summary>
     private async Task DispatchAsync()
     {
         var reader = _ready.Reader;
-        var token = _shutdown.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (reader.TryRead(out var keyQueue))
                 {
-                    await StartNextAsync(keyQueue, token).ConfigureAwait(false);
+                    while (true)
+                    {
+                        Job? job = null;
+                        ValueTask wait = default;
+                        bool gated, mustWait;
+                        lock (_lock)
+                        {
+                            if (_disposed)
+                            {
+                                return;
+                            }
+
+                            gated = GateStatusLocked() != RegenerationStatus.Queued;
+                            mustWait = gated || _running.Count >= _options.MaxDegreeOfParallelism;
+                            if (mustWait)
+                            {
+                                _dispatcherWaiting = true;
+                                wait = _wake.WaitAsync();
+                            }
+                            else
+                            {
+                                job = StartNextLocked(keyQueue);
+                            }
+                        }
+
+                        if (!mustWait)
+                        {
+                            if (job is not null)
+                            {
+                                ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+                            }
+
+                            break;
+                        }
+
+                        if (gated)
+                        {
+                            Volatile.Read(ref _gateWaitObserved)?.TrySetResult();
+                        }
+
+                        await wait.ConfigureAwait(false);
+                    }
                 }
             }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // Disposal: waiting jobs are cancelled by DisposeCoreAsync.
         }
         catch (Exception ex)
         {
@@ -544,60 +579,33 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         }
     }
 
-    private async ValueTask StartNextAsync(KeyQueue keyQueue, CancellationToken token)
+    /// <summary>Marks the key's next job running; null when the key has nothing waiting (its jobs were cancelled).</summary>
+    private Job? StartNextLocked(KeyQueue keyQueue)
     {
-        while (true)
+        keyQueue.Scheduled = false;
+        var job = keyQueue.TakeNext();
+        if (job is null)
         {
-            Task gate;
-            lock (_lock)
-            {
-                gate = _gateOpen.Task;
-            }
+            ScheduleLocked(keyQueue);
+            return null;
+        }
 
-            if (!gate.IsCompleted)
-            {
-                Volatile.Read(ref _gateWaitObserved)?.TrySetResult();
-                await gate.WaitAsync(token).ConfigureAwait(false);
-            }
+        job.State = JobState.Running;
+        job.HasRun = true;
+        job.Attempt++;
+        job.Cancellation = new CancellationTokenSource();
+        job.OutagesAtStart = _outages;
+        keyQueue.Running = job;
+        _running.Add(job);
+        return job;
+    }
 
-            await _slots.WaitAsync(token).ConfigureAwait(false);
-            Job? job;
-            lock (_lock)
-            {
-                if (GateStatusLocked() != RegenerationStatus.Queued)
-                {
-                    job = null;
-                }
-                else
-                {
-                    keyQueue.Scheduled = false;
-                    job = keyQueue.TakeNext();
-                    if (job is null)
-                    {
-                        ScheduleLocked(keyQueue);
-                        _slots.Release();
-                        return;
-                    }
-
-                    job.State = JobState.Running;
-                    job.HasRun = true;
-                    job.Attempt++;
-                    job.Cancellation = new CancellationTokenSource();
-                    job.OutagesAtStart = _outages;
-                    keyQueue.Running = job;
-                    _running.Add(job);
-                }
-            }
-
-            if (job is null)
-            {
-                // The gate closed while we waited for a slot: give the slot back and wait for the gate again.
-                _slots.Release();
-                continue;
-            }
-
-            ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
-            return;
+    private void WakeDispatcherLocked()
+    {
+        if (_dispatcherWaiting)
+        {
+            _dispatcherWaiting = false;
+            _wake.Set();
         }
     }
 
@@ -651,15 +659,20 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             Log.WorkerFaulted(_logger, job.Id, ex);
             lock (_lock)
             {
+                _running.Remove(job);
+                if (ReferenceEquals(job.KeyQueue.Running, job))
+                {
+                    job.KeyQueue.Running = null;
+                }
+
                 if (job.State != JobState.Final)
                 {
                     FinishLocked(job, RegenerationStatus.Failed, null, ex);
                 }
+
+                WakeDispatcherLocked();
+                ScheduleLocked(job.KeyQueue);
             }
-        }
-        finally
-        {
-            _slots.Release();
         }
     }
 
@@ -673,6 +686,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             {
                 keyQueue.Running = null;
             }
+
+            WakeDispatcherLocked();
 
             if (job.State == JobState.Final)
             {
@@ -789,12 +804,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
         var outcome = new RegenerationOutcome(job.Id, job.Key, status, job.Descriptors, records ?? [], status == RegenerationStatus.Failed ? error : null, job.Attempt);
         EmitLocked(job, status, status == RegenerationStatus.Succeeded ? 1 : 0, error: error);
-        foreach (var requester in job.Requesters)
-        {
-            requester.OnJobCompleted(outcome);
-        }
-
-        job.Requesters.Clear();
+        job.CompleteRequesters(outcome);
     }
 
     private void RememberLocked(Job job)
@@ -867,7 +877,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             }
         }
 
-        requester.Completion.TrySetCanceled(requester.Token);
+        requester.TrySetCanceled(requester.Token);
         CancelOutsideLock(first);
         if (more is not null)
         {
@@ -970,6 +980,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
                 _drained.TrySetResult();
             }
 
+            WakeDispatcherLocked();
             owned = [.. _owned];
             _owned.Clear();
         }
@@ -980,7 +991,6 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         }
 
         // Synchronous up to the timed wait, so the dispose timeout starts when DisposeAsync is called.
-        CancelOutsideLock(_shutdown);
         foreach (var cts in running)
         {
             CancelOutsideLock(cts);
@@ -1004,7 +1014,5 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
                 }
             }
         }
-
-        _shutdown.Dispose();
     }
 }
