@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
@@ -125,7 +126,8 @@ public static class AudioVisCacheServiceCollectionExtensions
                 sp.GetRequiredService<IExportCoordinator>(),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<RegenerationQueue>>());
+                sp.GetRequiredService<ILogger<RegenerationQueue>>(),
+                sp.GetService<IMeterFactory>());
             RegenerationWiring.Connect(queue, sp.GetRequiredService<IDiffScheduler>(), options.Value);
             return queue;
         });

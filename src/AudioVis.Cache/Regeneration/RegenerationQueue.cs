@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
@@ -56,7 +57,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         IExportCoordinator exports,
         IOptions<RegenerationOptions> options,
         TimeProvider time,
-        ILogger<RegenerationQueue> logger)
+        ILogger<RegenerationQueue> logger,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(profiles);
@@ -72,6 +74,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         _logger = logger;
         _subscribers = new SubscriberList<RegenerationStatusChanged>(logger, nameof(IRegenerationQueue));
         _jobEnded = new SubscriberList<CacheKey>(logger, nameof(IRegenerationQueue));
+        Metrics = new RegenerationMetrics(meterFactory);
 
         // Subscribe first, then read the current state under the lock: a change racing the read is applied twice, harmlessly.
         _owned.Add(availability.Subscribe(OnAvailabilityChanged));
@@ -84,6 +87,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
         _dispatcher = Task.Run(DispatchAsync);
     }
+
+    internal RegenerationMetrics Metrics { get; }
 
     public bool IsPaused
     {
@@ -410,7 +415,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
 
         if (created)
         {
-            _jobs.Add(target!.Id, target);
+            Metrics.Triggered(target!.Reason);
+            _jobs.Add(target.Id, target);
             keyQueue.Enqueue(target);
             keyQueue.Tail = target;
             EmitLocked(target, GateStatusLocked());
@@ -755,6 +761,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         }
 
         Log.JobFailed(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId, job.Attempt, failure);
+        Metrics.Failed(job.Reason);
         FinishLocked(job, RegenerationStatus.Failed, null, failure);
     }
 
@@ -1014,5 +1021,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
                 }
             }
         }
+
+        Metrics.Dispose();
     }
 }

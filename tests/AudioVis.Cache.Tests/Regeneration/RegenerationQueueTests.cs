@@ -6,6 +6,8 @@ using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Tests.TestSupport;
+using AudioVis.Cache.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using static AudioVis.Cache.Tests.Regeneration.QueueHarness;
 
@@ -615,6 +617,26 @@ public sealed class RegenerationQueueTests
         {
             Assert.That(outcome.Status, Is.EqualTo(RegenerationStatus.Succeeded));
             Assert.That(h.Logs.GetSnapshot().Count(r => r.Id.Id == 1001), Is.EqualTo(4), "queued, running, progress, succeeded");
+        });
+    }
+
+    [Test]
+    public async Task Metrics_JobsCreatedAndFailed_AreCountedWithReasonTagOnly()
+    {
+        await using var h = new QueueHarness();
+        using var triggered = new MetricCollector<long>(h.Queue.Metrics.Meter, AudioVisCacheDiagnostics.RegenerationTriggered);
+        using var failed = new MetricCollector<long>(h.Queue.Metrics.Meter, AudioVisCacheDiagnostics.RegenerationFailed);
+        h.Analyzer.FailWith = r => r.Key.TrackRef == "bad.wav" ? new IOException("broken") : null;
+
+        await h.Queue.RegenerateAsync(new RegenerationRequest(Key("a.wav"), [DescriptorId.Parse("rms")], RegenerationReason.Missing | RegenerationReason.Stale)).WaitAsync(Safety);
+        await h.Queue.RegenerateAsync(Request("bad.wav", "rms")).WaitAsync(Safety);
+        await h.Queue.RegenerateAsync(Request("a.wav", "rms")).WaitAsync(Safety);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(triggered.GetMeasurementSnapshot().Select(m => m.Tags[AudioVisCacheDiagnostics.ReasonTag]), Is.EqualTo(new[] { "missing+stale", "manual", "manual" }));
+            Assert.That(triggered.GetMeasurementSnapshot().All(m => m.Tags.Count == 1), Is.True, "no track or descriptor tags");
+            Assert.That(failed.GetMeasurementSnapshot().Select(m => m.Value), Is.EqualTo(new[] { 1L }));
         });
     }
 
