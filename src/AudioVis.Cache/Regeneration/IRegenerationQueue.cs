@@ -39,6 +39,7 @@ public interface IRegenerationQueue : IAsyncDisposable
     /// <returns>The ticket to await.</returns>
     /// <exception cref="Profiles.UnknownAnalysisProfileException">The request's profile was never registered (a deleted profile is accepted: the job reports <see cref="RegenerationStatus.NeedsReplacementProfile"/>).</exception>
     /// <exception cref="ObjectDisposedException">The queue was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The queue's dispatcher faulted (never expected; logged as event 2008).</exception>
     RegenerationTicket Enqueue(RegenerationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Enqueues a request and waits for its outcome.</summary>

@@ -48,6 +48,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
     private bool _disposed;
     private long _lastJobId;
     private Task? _disposeTask;
+    private Exception? _fault;
     private TaskCompletionSource? _gateWaitObserved;
 
     public RegenerationQueue(
@@ -141,6 +142,11 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_fault is { } fault)
+            {
+                throw new InvalidOperationException("The regeneration queue stopped because its dispatcher faulted (log event 2008); create a new queue.", fault);
+            }
+
             ticketJobId = AddRequestLocked(request, requester);
         }
 
@@ -937,6 +943,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
         List<CancellationTokenSource> running = [];
         lock (_lock)
         {
+            _fault = fault;
             foreach (var job in _jobs.Values.ToArray())
             {
                 if (job.State == JobState.Running)
