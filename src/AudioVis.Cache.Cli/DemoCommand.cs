@@ -1,0 +1,101 @@
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.Intents;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace AudioVis.Cache.Cli;
+
+/// <summary>
+/// The demo: a host with four visual elements publishes intents against a cache seeded with entries of every
+/// kind (current, computed with older profile parameters, by an older calculator, no longer requested), then edits
+/// a profile and an element, and shows what the library reports after each step.
+/// </summary>
+internal static class DemoCommand
+{
+    private const string Intro = "tracks/intro.wav";
+    private const string Drop = "tracks/drop.ogg";
+
+    public static async Task RunAsync(IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var hiRes = new AnalysisProfile("hires", AnalysisParameters.Default with { WindowSize = 4096, FftSize = 4096, HopSize = 1024 }, "HighRes FFT");
+        var services = new ServiceCollection();
+        services.AddAudioVisCache(o => o.Profiles.Add(hiRes));
+        await using var provider = services.BuildServiceProvider();
+
+        var store = provider.GetRequiredService<ICacheMetadataStore>();
+        var timebase = provider.GetRequiredService<IProjectTimebase>();
+        var bus = provider.GetRequiredService<IAnalysisIntentBus>();
+        var scheduler = provider.GetRequiredService<IDiffScheduler>();
+        var profiles = provider.GetRequiredService<IAnalysisProfileRegistry>();
+
+        await SeedCacheAsync(store, hiRes, timebase.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+
+        console.Write(new Rule("[bold]1. Elements publish their analysis intents[/]").LeftJustified());
+        var now = timebase.GetUtcNow();
+        AnalysisIntent[] intents =
+        [
+            AnalysisIntent.Create("spectrum-bars", Intro, "hires", ["spectrum.bands32@L", "spectrum.bands32@R"], now),
+            AnalysisIntent.Create("pulse", Intro, "hires", ["rms@mid", "onset.strength"], now),
+            AnalysisIntent.Create("waveform", Intro, AnalysisProfile.DefaultId, ["waveform.minmax"], now),
+            AnalysisIntent.Create("strobe", Drop, AnalysisProfile.DefaultId, ["onset.strength", "spectral.flux", "beat.phase"], now),
+        ];
+        foreach (var intent in intents)
+        {
+            bus.Publish(intent);
+            console.MarkupLineInterpolated($"  [grey]{intent}[/]");
+        }
+
+        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+
+        console.Write(new Rule("[bold]2. Next frame, nothing changed: memoized, no diff re-published[/]").LeftJustified());
+        var emitted = intents.Count(bus.Publish);
+        console.MarkupLineInterpolated($"  re-published {intents.Length} unchanged intents → {emitted} emitted");
+        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+
+        console.Write(new Rule("[bold]3. The 'HighRes FFT' profile's hop changes; the pulse element drops onset.strength[/]").LeftJustified());
+        profiles.Replace(new AnalysisProfile("hires", hiRes.Parameters with { HopSize = 512 }, hiRes.DisplayName));
+        bus.Publish(AnalysisIntent.Create("pulse", Intro, "hires", ["rms@mid"], timebase.GetUtcNow()));
+        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task RenderFrameAsync(IAnsiConsole console, IDiffScheduler scheduler, IAnalysisProfileRegistry profiles, CancellationToken cancellationToken)
+    {
+        var diffs = await scheduler.RunFrameAsync(cancellationToken).ConfigureAwait(false);
+        console.MarkupLineInterpolated($"  frame published [bold]{diffs.Count}[/] diff(s)");
+        foreach (var diff in diffs)
+        {
+            DiffRenderer.Render(console, diff, profiles);
+        }
+
+        console.WriteLine();
+    }
+
+    private static async Task SeedCacheAsync(ICacheMetadataStore store, AnalysisProfile hiRes, DateTimeOffset analyzedAt, CancellationToken cancellationToken)
+    {
+        var introHiRes = new CacheKey(Intro, hiRes.Id);
+        var olderHiRes = hiRes.Parameters with { FftSize = 8192 };
+        await store.UpsertAsync(
+            introHiRes,
+            [
+                Record(introHiRes, "spectrum.bands32@L", hiRes.Parameters, 1, analyzedAt),
+                Record(introHiRes, "spectrum.bands32@R", olderHiRes, 1, analyzedAt),
+                Record(introHiRes, "rms@mid", hiRes.Parameters, 0, analyzedAt),
+                Record(introHiRes, "spectrum.db@side", hiRes.Parameters, 1, analyzedAt),
+            ],
+            cancellationToken).ConfigureAwait(false);
+
+        var dropDefault = new CacheKey(Drop, AnalysisProfile.DefaultId);
+        await store.UpsertAsync(dropDefault, [Record(dropDefault, "spectral.flux", AnalysisParameters.Default, 1, analyzedAt)], cancellationToken).ConfigureAwait(false);
+    }
+
+    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, int calculatorVersion, DateTimeOffset analyzedAt)
+    {
+        var id = DescriptorId.Parse(descriptor);
+        DescriptorCatalog.Default.TryGetDefinition(id, out var definition);
+        return new CacheMetadataRecord(
+            key, id, ProfileRevisionHash.Compute(parameters), parameters, "pcm-sha256:demo", definition!.CalculatorId, calculatorVersion, analyzedAt);
+    }
+}

@@ -1,0 +1,193 @@
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.Intents;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using AudioVis.Cache.Tests.TestSupport;
+
+namespace AudioVis.Cache.Tests.Diffing;
+
+public sealed class CacheDiffCalculatorTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 20, 0, 0, TimeSpan.Zero);
+    private static readonly AnalysisProfile Profile = new("p", AnalysisParameters.Default);
+    private static readonly CacheKey Key = new("t.wav", "p");
+
+    private static AnalysisIntent Intent(string element, params string[] descriptors) => AnalysisIntent.Create(element, "t.wav", "p", descriptors, At);
+
+    private static CacheDiff Diff(AnalysisIntent[] intents, CacheMetadataRecord[] records, AnalysisProfile? profile = null, string? sourceHash = null) =>
+        CacheDiffCalculator.Compute(Key, intents, profile ?? Profile, sourceHash, records, DescriptorCatalog.Default);
+
+    private static string[] Text(IEnumerable<DescriptorId> ids) => [.. ids.Select(i => i.ToString())];
+
+    [Test]
+    public void Compute_NothingCached_AllMissing()
+    {
+        var diff = Diff([Intent("e", "rms", "zcr")], []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Missing), Is.EqualTo(new[] { "rms", "zcr" }));
+            Assert.That(diff.Stale, Is.Empty);
+            Assert.That(diff.Current, Is.Empty);
+            Assert.That(diff.Extraneous, Is.Empty);
+            Assert.That(diff.DescriptorsCached, Is.Empty);
+            Assert.That(diff.RequiresRegeneration, Is.True);
+            Assert.That(diff.ProfileRevisionHash, Is.EqualTo(Profile.RevisionHash));
+        });
+    }
+
+    [Test]
+    public void Compute_EverythingCurrent_NoRegeneration()
+    {
+        var diff = Diff([Intent("e", "rms", "zcr")], [Records.Current(Key, "rms", Profile), Records.Current(Key, "zcr", Profile)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Current), Is.EqualTo(new[] { "rms", "zcr" }));
+            Assert.That(diff.RequiresRegeneration, Is.False);
+        });
+    }
+
+    [Test]
+    public void Compute_MissingStaleExtraneousCurrentAndUnknownTogether()
+    {
+        var older = Profile.Parameters with { FftSize = 4096, HopSize = 1024 };
+        var diff = Diff(
+            [Intent("bars", "spectrum.bands32@L", "rms", "beat.phase"), Intent("pulse", "rms", "onset.strength")],
+            [Records.Current(Key, "rms", Profile), Records.Make(Key, "spectrum.bands32@L", older), Records.Current(Key, "zcr", Profile)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.DescriptorsRequested), Is.EqualTo(new[] { "beat.phase", "onset.strength", "rms", "spectrum.bands32@L" }));
+            Assert.That(Text(diff.DescriptorsCached), Is.EqualTo(new[] { "rms", "spectrum.bands32@L", "zcr" }));
+            Assert.That(Text(diff.Missing), Is.EqualTo(new[] { "onset.strength" }));
+            Assert.That(Text(diff.Stale), Is.EqualTo(new[] { "spectrum.bands32@L" }));
+            Assert.That(Text(diff.Current), Is.EqualTo(new[] { "rms" }));
+            Assert.That(Text(diff.Extraneous), Is.EqualTo(new[] { "zcr" }));
+            Assert.That(Text(diff.Unknown), Is.EqualTo(new[] { "beat.phase" }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("spectrum.bands32@L")), Is.EqualTo(new StaleReason[]
+            {
+                new ProfileParametersChanged([new("hop_size", "1024", "512"), new("fft_size", "4096", "2048")]),
+            }));
+            Assert.That(diff.GetOwners(DescriptorId.Parse("rms")), Is.EqualTo(new[] { "bars", "pulse" }));
+            Assert.That(diff.GetOwners(DescriptorId.Parse("zcr")), Is.Empty);
+            Assert.That(diff.Owners.Select(o => o.Descriptor.ToString()), Is.EqualTo(Text(diff.DescriptorsRequested)));
+        });
+    }
+
+    [Test]
+    public void Compute_NoIntents_EverythingCachedIsExtraneous()
+    {
+        var diff = Diff([], [Records.Current(Key, "rms", Profile)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(diff.DescriptorsRequested, Is.Empty);
+            Assert.That(Text(diff.Extraneous), Is.EqualTo(new[] { "rms" }));
+            Assert.That(diff.RequiresRegeneration, Is.False);
+        });
+    }
+
+    [Test]
+    public void Compute_SourceChanged_IsStaleWithBothHashes()
+    {
+        var diff = Diff([Intent("e", "rms")], [Records.Current(Key, "rms", Profile)], sourceHash: "pcm-sha256:bbbb");
+
+        Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[] { new SourceChanged(Records.Source, "pcm-sha256:bbbb") }));
+    }
+
+    [Test]
+    public void Compute_SourceHashUnknown_DoesNotJudgeTheSource()
+    {
+        var diff = Diff([Intent("e", "rms")], [Records.Make(Key, "rms", Profile.Parameters, source: "anything")], sourceHash: null);
+
+        Assert.That(Text(diff.Current), Is.EqualTo(new[] { "rms" }));
+    }
+
+    [Test]
+    public void Compute_CalculatorVersionOrIdChanged_IsStale()
+    {
+        var diff = Diff(
+            [Intent("e", "rms", "zcr")],
+            [Records.Make(Key, "rms", Profile.Parameters, calculatorVersion: 0), Records.Make(Key, "zcr", Profile.Parameters, calculatorId: "legacy")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("time", 0, "time", 1) }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("zcr")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("legacy", 1, "time", 1) }));
+        });
+    }
+
+    [Test]
+    public void Compute_RevisionDiffersButParametersUnknown_IsRevisionUnknown()
+    {
+        var older = Profile.Parameters with { HopSize = 256 };
+        var diff = Diff([Intent("e", "rms")], [Records.Make(Key, "rms", older, parametersKnown: false)]);
+
+        Assert.That(
+            diff.GetStaleReasons(DescriptorId.Parse("rms")),
+            Is.EqualTo(new StaleReason[] { new RevisionUnknown(ProfileRevisionHash.Compute(older), Profile.RevisionHash) }));
+    }
+
+    [Test]
+    public void Compute_SeveralReasons_AreListedInFixedOrder()
+    {
+        var older = Profile.Parameters with { WindowFunction = WindowFunction.Hamming };
+        var diff = Diff([Intent("e", "rms")], [Records.Make(Key, "rms", older, calculatorVersion: 0)], sourceHash: "new");
+
+        Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[]
+        {
+            new ProfileParametersChanged([new("window", "hamming", "hann")]),
+            new SourceChanged(Records.Source, "new"),
+            new CalculatorChanged("time", 0, "time", 1),
+        }));
+    }
+
+    [Test]
+    public void Compute_ProfileDeleted_CachedAreStaleNotCachedAreMissing()
+    {
+        var diff = CacheDiffCalculator.Compute(Key, [Intent("e", "rms", "zcr")], null, null, [Records.Current(Key, "rms", Profile)], DescriptorCatalog.Default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(diff.IsProfileDeleted, Is.True);
+            Assert.That(diff.ProfileRevisionHash, Is.Null);
+            Assert.That(Text(diff.Missing), Is.EqualTo(new[] { "zcr" }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[] { new ProfileDeleted("p") }));
+            Assert.That(diff.ToString(), Does.EndWith("(profile deleted)"));
+        });
+    }
+
+    [Test]
+    public void StaleReasons_DescribeThemselvesForPeople()
+    {
+        var hashA = ProfileRevisionHash.Compute(AnalysisParameters.Default);
+        var hashB = ProfileRevisionHash.Compute(AnalysisParameters.Default with { HopSize = 256 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new ProfileParametersChanged([new("fft_size", "2048", "4096"), new("hop_size", "512", "1024")]).Description, Is.EqualTo("profile parameters changed: fft_size: 2048 → 4096, hop_size: 512 → 1024"));
+            Assert.That(new SourceChanged("pcm-sha256:0123456789abcdef", "short").Description, Is.EqualTo("source audio changed (content hash pcm-sha256:0 → short)"));
+            Assert.That(new CalculatorChanged("time", 1, "time", 2).Description, Is.EqualTo("calculator changed (time v1 → time v2)"));
+            Assert.That(new RevisionUnknown(hashA, hashB).Description, Is.EqualTo($"profile revision {hashA.Short} is not the current {hashB.Short} and its parameters are unknown"));
+            Assert.That(new ProfileDeleted("hires").Description, Is.EqualTo("analysis profile 'hires' was deleted"));
+        });
+    }
+
+    [Test]
+    public void Equals_EqualInputs_GiveEqualDiffs()
+    {
+        var records = new[] { Records.Current(Key, "rms", Profile), Records.Make(Key, "zcr", Profile.Parameters, calculatorVersion: 0) };
+        var a = Diff([Intent("x", "rms", "zcr"), Intent("y", "peak")], records);
+        var b = Diff([Intent("y", "peak"), Intent("x", "zcr", "rms")], [.. records.Reverse()]);
+        var c = Diff([Intent("x", "rms", "zcr"), Intent("z", "peak")], records);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(b, Is.EqualTo(a));
+            Assert.That(b.GetHashCode(), Is.EqualTo(a.GetHashCode()));
+            Assert.That(c, Is.Not.EqualTo(a), "owners differ");
+        });
+    }
+}
