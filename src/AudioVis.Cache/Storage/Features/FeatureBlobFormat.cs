@@ -25,7 +25,7 @@ internal static class FeatureBlobFormat
     /// <summary>The XxHash3-64 checksum at the end.</summary>
     public const int ChecksumLength = 8;
 
-    /// <summary>Six u16 string lengths with empty strings, the 32-byte revision hash and six i32 fields.</summary>
+    /// <summary>Five u16 string lengths (all strings empty), the 32-byte revision hash and six i32 fields.</summary>
     public const int MinHeaderLength = (5 * 2) + 32 + (6 * 4);
 
     /// <summary>The shortest possible blob.</summary>
