@@ -64,4 +64,7 @@ public sealed class FeatureBlob
 
     /// <summary>Gets the values as a span without copying.</summary>
     internal ReadOnlySpan<float> ValueSpan => _values;
+
+    /// <summary>Gets the blob's own value array, for readers inside the library that never write to it.</summary>
+    internal float[] SharedValueArray => _values;
 }

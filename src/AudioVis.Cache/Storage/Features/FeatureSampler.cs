@@ -4,7 +4,8 @@ namespace AudioVis.Cache.Storage.Features;
 
 /// <summary>
 /// Reads the values of a feature blob at any time in seconds, for renderers: nearest or linear interpolation between
-/// frames, optionally on smoothed frames. Sampling allocates nothing; smoothing is computed once, here.
+/// frames, optionally on smoothed frames. Sampling allocates nothing; smoothing is computed once, here, into a private
+/// copy (without smoothing the sampler reads the blob's values in place).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -53,7 +54,7 @@ public sealed class FeatureSampler
         {
             FeatureSmoothingKind.MovingAverage when Options.Smoothing.Frames > 1 => MovingAverage(blob.ValueSpan, _frameCount, _valuesPerFrame, Options.Smoothing.Frames),
             FeatureSmoothingKind.Exponential => Exponential(blob.ValueSpan, _frameCount, _valuesPerFrame, ExponentialAlpha(header, Options.Smoothing.TimeConstant)),
-            _ => blob.ValueSpan.ToArray(),
+            _ => blob.SharedValueArray, // immutable: shared, not copied
         };
     }
 
