@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
+using CsCheck;
 using static AudioVis.Cache.Tests.Storage.Features.FeatureBlobTestData;
 
 namespace AudioVis.Cache.Tests.Storage.Features;
@@ -101,6 +102,50 @@ public sealed class FeatureBlobFormatTests
 
         Assert.That(read.Header, Is.EqualTo(blob.Header));
         Assert.That(Bits(read), Is.EqualTo(Bits(blob)));
+    }
+
+    [Test]
+    public void EncodeThenRead_AnyBlob_RoundTripsBitExactAndEncodesDeterministically()
+    {
+        var trackRefs = Gen.Char["ab/\\:?#%. é曲🎵"].Array[1, 60].Select(c => new string(c)).Where(t => !string.IsNullOrWhiteSpace(t) && !HasLoneSurrogate(t));
+        var descriptors = Gen.OneOf("rms", "rms@L", "rms@R", "spectrum.bands32@mid", "mfcc@ch7", "onset.strength@side");
+        var blobs =
+            from trackRef in trackRefs
+            from descriptor in descriptors
+            from frames in Gen.Int[0, 20]
+            from width in Gen.Int[1, 8]
+            from bits in Gen.Int.Array[frames * width]
+            from hop in Gen.Int[1, 4096]
+            from window in Gen.Int[1, 8192]
+            select new FeatureBlob(
+                Header(key: new CacheKey(trackRef, "p-1"), descriptor: descriptor, hopSize: hop, windowSize: window, frameCount: frames, valuesPerFrame: width),
+                [.. bits.Select(BitConverter.Int32BitsToSingle)]);
+
+        blobs.Sample(blob =>
+        {
+            var bytes = FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            var again = FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            using var stream = new MemoryStream(bytes);
+            var read = FeatureBlobFormat.ReadAsync(stream, "property", CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            return bytes.AsSpan().SequenceEqual(again) && read.Header.Equals(blob.Header) && Bits(read).SequenceEqual(Bits(blob));
+        });
+
+        static bool HasLoneSurrogate(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     [Test]

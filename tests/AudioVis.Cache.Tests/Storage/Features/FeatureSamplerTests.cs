@@ -1,4 +1,5 @@
 using AudioVis.Cache.Storage.Features;
+using CsCheck;
 using static AudioVis.Cache.Tests.Storage.Features.FeatureBlobTestData;
 
 namespace AudioVis.Cache.Tests.Storage.Features;
@@ -260,6 +261,28 @@ public sealed class FeatureSamplerTests
                 }
             }
         }
+    }
+
+    [Test]
+    public void Sample_AnyFramesAndTime_StaysBetweenTheEnclosingFrames()
+    {
+        var cases =
+            from values in Gen.Float[-1000f, 1000f].Array[1, 40]
+            from hop in Gen.Int[1, 2048]
+            from window in Gen.Int[1, 4096]
+            from seconds in Gen.Double[0, 100]
+            select (values, hop, window, seconds);
+
+        cases.Sample(c =>
+        {
+            var blob = new FeatureBlob(Header(descriptor: "rms", sampleRate: 8000, hopSize: c.hop, windowSize: c.window, frameCount: c.values.Length, valuesPerFrame: 1), c.values);
+            var linear = new FeatureSampler(blob).Sample(c.seconds);
+            var nearest = new FeatureSampler(blob, Nearest).Sample(c.seconds);
+            var position = Math.Clamp(((c.seconds * 8000) - (c.window / 2.0)) / c.hop, 0, c.values.Length - 1);
+            var before = c.values[(int)Math.Floor(position)];
+            var after = c.values[(int)Math.Ceiling(position)];
+            return linear >= Math.Min(before, after) && linear <= Math.Max(before, after) && (nearest == before || nearest == after);
+        });
     }
 
     private static FeatureBlob Ramp(int frames) => Series([.. Enumerable.Range(0, frames).Select(k => (float)k)]);
