@@ -92,6 +92,20 @@ internal static class FeatureBlobFormat
     public static async ValueTask<FeatureBlob> ReadAsync(Stream source, string location, CancellationToken cancellationToken)
     {
         var length = source.Length;
+        try
+        {
+            return await ReadCoreAsync(source, location, length, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException e)
+        {
+            // Only when another process cuts the file short while it is being read.
+            throw new CorruptFeatureBlobException(
+                location, FeatureBlobCorruption.Truncated, $"the blob was {length} bytes long when opened but ended early while it was read.", e);
+        }
+    }
+
+    private static async ValueTask<FeatureBlob> ReadCoreAsync(Stream source, string location, long length, CancellationToken cancellationToken)
+    {
         var preamble = new byte[PreambleLength];
         var preambleRead = (int)Math.Min(length, PreambleLength);
         await source.ReadExactlyAsync(preamble.AsMemory(0, preambleRead), cancellationToken).ConfigureAwait(false);

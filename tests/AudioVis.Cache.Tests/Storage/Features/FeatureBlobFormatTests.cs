@@ -158,11 +158,29 @@ public sealed class FeatureBlobFormatTests
             Throws.ArgumentException.With.Message.Contains("lone surrogate").And.Message.Contains("bad"));
     }
 
+    [Test]
+    public async Task ReadAsync_StreamEndsBeforeItsLength_ThrowsTruncated()
+    {
+        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        using var stream = new ShrinkingStream(bytes);
+
+        var e = await Assert.ThrowsAsync<CorruptFeatureBlobException>(async () => await FeatureBlobFormat.ReadAsync(stream, "shrinking", CancellationToken.None));
+
+        Assert.That(e!.Reason, Is.EqualTo(FeatureBlobCorruption.Truncated));
+        Assert.That(e.Message, Does.Contain("shrinking").And.Contain("ended early"));
+    }
+
     private static string ReadString(byte[] bytes, ref int at)
     {
         var length = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at));
         var text = Encoding.UTF8.GetString(bytes, at + 2, length);
         at += 2 + length;
         return text;
+    }
+
+    /// <summary>A stream that reports 16 bytes more than it holds, like a file cut short while it is read.</summary>
+    private sealed class ShrinkingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override long Length => base.Length + 16;
     }
 }
