@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using AudioVis.Cache.Analysis;
 
 namespace AudioVis.Cache.Descriptors;
 
@@ -42,24 +44,61 @@ public sealed class DescriptorCatalog : IDescriptorCatalog
         Definitions = [.. all.OrderBy(d => d.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>Gets the v1 catalogue: the descriptors listed in docs/descriptors.md, each at calculator version 1.</summary>
-    public static DescriptorCatalog Default { get; } = new(
-    [
-        new("spectrum", "spectrum", 1, "linear", "Magnitude spectrum |X| of each frame, bins 0..N/2."),
-        new("spectrum.db", "spectrum", 1, "dB", "Magnitude spectrum in decibels, clamped to the profile's min/max decibels."),
-        new("spectrum.bands", "bands", 1, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout.", (1, 512)),
-        new("rms", "time", 1, "linear", "Root mean square of the unwindowed frame."),
-        new("peak", "time", 1, "linear", "Largest absolute sample of the unwindowed frame."),
-        new("zcr", "time", 1, "ratio", "Zero-crossing rate: sign changes of x > 0 divided by the frame length."),
-        new("waveform.minmax", "waveform", 1, "linear", "Minimum and maximum sample per hop, for overview drawing."),
-        new("spectral.centroid", "spectral", 1, "Hz", "Magnitude-weighted mean frequency."),
-        new("spectral.rolloff", "spectral", 1, "Hz", "Frequency below which 85% of the spectral power lies."),
-        new("spectral.flux", "spectral", 1, "linear", "L2 norm of the frame-to-frame magnitude difference."),
-        new("spectral.flatness", "spectral", 1, "ratio", "Geometric mean over arithmetic mean of the magnitudes."),
-        new("onset.strength", "onset", 1, "linear", "Half-wave rectified log-magnitude flux (novelty function)."),
-        new("chroma", "chroma", 1, "linear", "12 pitch classes, bin 0 = C."),
-        new("mfcc", "mfcc", 1, "dB", "13 mel-frequency cepstral coefficients."),
-    ]);
+    /// <summary>
+    /// Gets the v1 catalogue: the descriptors listed in docs/descriptors.md, each at calculator version 1, built from
+    /// <see cref="BuiltInCalculators.All"/>.
+    /// </summary>
+    public static DescriptorCatalog Default { get; } = FromCalculators(BuiltInCalculators.All);
+
+    /// <summary>Builds the catalogue of every descriptor a set of calculators produces.</summary>
+    /// <param name="calculators">The calculators; their ids must be unique.</param>
+    /// <returns>The catalogue.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="calculators"/> or one of its items is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// Two calculators share an id, a definition's calculator id or version differs from its calculator's, or two
+    /// definitions name the same descriptor (including a name that is also a member of a family).
+    /// </exception>
+    public static DescriptorCatalog FromCalculators(IEnumerable<IDescriptorCalculator> calculators)
+    {
+        ArgumentNullException.ThrowIfNull(calculators);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var definitions = new List<DescriptorDefinition>();
+        foreach (var calculator in calculators)
+        {
+            ArgumentNullException.ThrowIfNull(calculator, nameof(calculators));
+            if (!ids.Add(calculator.Id))
+            {
+                throw new ArgumentException($"Two calculators have the id '{calculator.Id}'.", nameof(calculators));
+            }
+
+            foreach (var definition in calculator.Definitions)
+            {
+                ArgumentNullException.ThrowIfNull(definition, nameof(calculators));
+                if (!string.Equals(definition.CalculatorId, calculator.Id, StringComparison.Ordinal) || definition.CalculatorVersion != calculator.Version)
+                {
+                    throw new ArgumentException(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Descriptor '{definition.Name}' names calculator '{definition.CalculatorId}' v{definition.CalculatorVersion} but is produced by calculator '{calculator.Id}' v{calculator.Version}."),
+                        nameof(calculators));
+                }
+
+                definitions.Add(definition);
+            }
+        }
+
+        foreach (var exact in definitions.Where(d => d.SuffixRange is null))
+        {
+            if (definitions.Find(f => f.SuffixRange is not null && f.Matches(exact.Name)) is { } family)
+            {
+                throw new ArgumentException(
+                    $"Descriptor '{exact.Name}' of calculator '{exact.CalculatorId}' is also a member of the family '{family.Name}' of calculator '{family.CalculatorId}'.",
+                    nameof(calculators));
+            }
+        }
+
+        return new DescriptorCatalog(definitions);
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<DescriptorDefinition> Definitions { get; }

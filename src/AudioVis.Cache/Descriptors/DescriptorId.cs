@@ -30,12 +30,14 @@ public sealed class DescriptorId : IEquatable<DescriptorId>, IComparable<Descrip
     private const string ExpectedChannel = "a channel alias (L, R, mid, side, mono or ch1..ch64)";
 
     private readonly string _value;
+    private readonly int _hashCode;
 
     private DescriptorId(string name, ChannelAlias channel, string value)
     {
         Name = name;
         Channel = channel;
         _value = value;
+        _hashCode = StringComparer.Ordinal.GetHashCode(value);
     }
 
     /// <summary>Gets the descriptor name without the channel alias, e.g. <c>spectrum.bands32</c>.</summary>
@@ -172,13 +174,14 @@ public sealed class DescriptorId : IEquatable<DescriptorId>, IComparable<Descrip
     }
 
     /// <inheritdoc/>
-    public bool Equals(DescriptorId? other) => other is not null && string.Equals(_value, other._value, StringComparison.Ordinal);
+    public bool Equals(DescriptorId? other) =>
+        other is not null && (ReferenceEquals(this, other) || (_hashCode == other._hashCode && string.Equals(_value, other._value, StringComparison.Ordinal)));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as DescriptorId);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_value);
+    public override int GetHashCode() => _hashCode;
 
     /// <inheritdoc/>
     public int CompareTo(DescriptorId? other) => other is null ? 1 : string.CompareOrdinal(_value, other._value);

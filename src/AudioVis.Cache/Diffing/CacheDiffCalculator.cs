@@ -22,21 +22,44 @@ internal static class CacheDiffCalculator
         IReadOnlyList<CacheMetadataRecord> records,
         IDescriptorCatalog catalog)
     {
-        var owners = new Dictionary<DescriptorId, List<string>>();
-        foreach (var intent in intents)
+        // Two passes: count the owners of each descriptor, then fill exact-size arrays. Visiting intents in
+        // element-id order fills every owner array already sorted.
+        var ordered = OrderByElementId(key, intents);
+        var slots = new Dictionary<DescriptorId, int>();
+        var counts = new List<int>();
+        foreach (var intent in ordered)
         {
             foreach (var descriptor in intent.Descriptors)
             {
-                if (!owners.TryGetValue(descriptor, out var elementIds))
+                if (slots.TryGetValue(descriptor, out var slot))
                 {
-                    owners.Add(descriptor, elementIds = []);
+                    counts[slot]++;
                 }
-
-                elementIds.Add(intent.ElementId);
+                else
+                {
+                    slots.Add(descriptor, counts.Count);
+                    counts.Add(1);
+                }
             }
         }
 
-        DescriptorId[] requested = [.. owners.Keys];
+        var ownerArrays = new string[counts.Count][];
+        for (var slot = 0; slot < ownerArrays.Length; slot++)
+        {
+            ownerArrays[slot] = new string[counts[slot]];
+            counts[slot] = 0;
+        }
+
+        foreach (var intent in ordered)
+        {
+            foreach (var descriptor in intent.Descriptors)
+            {
+                var slot = slots[descriptor];
+                ownerArrays[slot][counts[slot]++] = intent.ElementId;
+            }
+        }
+
+        DescriptorId[] requested = [.. slots.Keys];
         Array.Sort(requested);
 
         var cachedByDescriptor = new Dictionary<DescriptorId, CacheMetadataRecord>(records.Count);
@@ -50,15 +73,14 @@ internal static class CacheDiffCalculator
 
         var missing = new List<DescriptorId>();
         var stale = new List<StaleDescriptor>();
-        var current = new List<DescriptorId>();
+        var current = new List<DescriptorId>(requested.Length);
         var unknown = new List<DescriptorId>();
+        var profileReasons = new ProfileReasonCache();
         var ownerList = new DescriptorOwners[requested.Length];
         for (var i = 0; i < requested.Length; i++)
         {
             var descriptor = requested[i];
-            var elementIds = owners[descriptor];
-            elementIds.Sort(StringComparer.Ordinal);
-            ownerList[i] = new DescriptorOwners(descriptor, elementIds.ToArray());
+            ownerList[i] = new DescriptorOwners(descriptor, ownerArrays[slots[descriptor]]);
 
             if (!catalog.TryGetDefinition(descriptor, out var definition))
             {
@@ -68,7 +90,7 @@ internal static class CacheDiffCalculator
             {
                 missing.Add(descriptor);
             }
-            else if (GetStaleReasons(key, record, definition, profile, currentSourceHash) is { } reasons)
+            else if (GetStaleReasons(key, record, definition, profile, currentSourceHash, ref profileReasons) is { } reasons)
             {
                 stale.Add(new StaleDescriptor(descriptor, reasons));
             }
@@ -78,8 +100,43 @@ internal static class CacheDiffCalculator
             }
         }
 
-        var extraneous = Array.FindAll(cached, d => !owners.ContainsKey(d));
+        var extraneous = Array.FindAll(cached, d => !slots.ContainsKey(d));
         return new CacheDiff(key, profile?.RevisionHash, requested, cached, [.. missing], [.. stale], extraneous, [.. current], [.. unknown], ownerList);
+    }
+
+    /// <summary>
+    /// Returns the intents ordered by element id (without copying when they already are), after checking each
+    /// belongs to <paramref name="key"/> and no element appears twice.
+    /// </summary>
+    internal static AnalysisIntent[] OrderByElementId(CacheKey key, IReadOnlyCollection<AnalysisIntent> intents)
+    {
+        var ordered = intents as AnalysisIntent[] ?? [.. intents];
+        var sorted = true;
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            var intent = ordered[i] ?? throw new ArgumentNullException(nameof(intents), $"Intent {i} of the group {key} is null.");
+            if (!intent.Key.Equals(key))
+            {
+                throw new ArgumentException($"The intent of element '{intent.ElementId}' is for {intent.Key}, not for {key}.", nameof(intents));
+            }
+
+            sorted &= i == 0 || string.CompareOrdinal(ordered[i - 1].ElementId, intent.ElementId) < 0;
+        }
+
+        if (!sorted)
+        {
+            ordered = ReferenceEquals(ordered, intents) ? [.. ordered] : ordered;
+            Array.Sort(ordered, static (a, b) => string.CompareOrdinal(a.ElementId, b.ElementId));
+            for (var i = 1; i < ordered.Length; i++)
+            {
+                if (string.Equals(ordered[i - 1].ElementId, ordered[i].ElementId, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Two intents of the group {key} belong to element '{ordered[i].ElementId}'.", nameof(intents));
+                }
+            }
+        }
+
+        return ordered;
     }
 
     /// <summary>Returns the reasons a record is stale, in the fixed order profile, source, calculator; <see langword="null"/> when it is current.</summary>
@@ -88,7 +145,8 @@ internal static class CacheDiffCalculator
         CacheMetadataRecord record,
         DescriptorDefinition definition,
         AnalysisProfile? profile,
-        string? currentSourceHash)
+        string? currentSourceHash,
+        ref ProfileReasonCache profileReasons)
     {
         List<StaleReason>? reasons = null;
         if (profile is null)
@@ -97,10 +155,7 @@ internal static class CacheDiffCalculator
         }
         else if (!record.ProfileRevisionHash.Equals(profile.RevisionHash))
         {
-            var changes = record.Parameters is null ? [] : CompareParameters(record.Parameters, profile.Parameters);
-            (reasons ??= []).Add(changes.Length > 0
-                ? new ProfileParametersChanged(changes)
-                : new RevisionUnknown(record.ProfileRevisionHash, profile.RevisionHash));
+            (reasons ??= []).Add(profileReasons.Get(record, profile));
         }
 
         if (currentSourceHash is not null && !string.Equals(record.SourceContentHash, currentSourceHash, StringComparison.Ordinal))
@@ -114,6 +169,34 @@ internal static class CacheDiffCalculator
         }
 
         return reasons?.ToArray();
+    }
+
+    /// <summary>
+    /// Remembers the profile reason of the last stale revision seen: records of one group are usually stale
+    /// against the same old revision, and comparing parameters formats every value.
+    /// </summary>
+    internal struct ProfileReasonCache
+    {
+        private ProfileRevisionHash? _revision;
+        private bool _parametersKnown;
+        private StaleReason? _reason;
+
+        public StaleReason Get(CacheMetadataRecord record, AnalysisProfile profile)
+        {
+            var parametersKnown = record.Parameters is not null;
+            if (_reason is not null && _parametersKnown == parametersKnown && record.ProfileRevisionHash.Equals(_revision))
+            {
+                return _reason;
+            }
+
+            var changes = record.Parameters is null ? [] : CompareParameters(record.Parameters, profile.Parameters);
+            _revision = record.ProfileRevisionHash;
+            _parametersKnown = parametersKnown;
+            _reason = changes.Length > 0
+                ? new ProfileParametersChanged(changes)
+                : new RevisionUnknown(record.ProfileRevisionHash, profile.RevisionHash);
+            return _reason;
+        }
     }
 
     internal static ParameterChange[] CompareParameters(AnalysisParameters cached, AnalysisParameters current)

@@ -13,7 +13,7 @@ internal sealed class DiffScheduler : IDiffScheduler, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _frameGate = new(1, 1);
-    private readonly Dictionary<CacheKey, Dictionary<string, AnalysisIntent>> _groups = [];
+    private readonly Dictionary<CacheKey, SortedList<string, AnalysisIntent>> _groups = [];
     private readonly HashSet<CacheKey> _dirty = [];
     private readonly Dictionary<CacheKey, CacheDiff> _latest = [];
     private readonly ICacheDiffer _differ;
@@ -206,7 +206,7 @@ internal sealed class DiffScheduler : IDiffScheduler, IDisposable
             {
                 if (!_groups.TryGetValue(current.Key, out var members))
                 {
-                    _groups.Add(current.Key, members = new Dictionary<string, AnalysisIntent>(StringComparer.Ordinal));
+                    _groups.Add(current.Key, members = new SortedList<string, AnalysisIntent>(StringComparer.Ordinal));
                 }
 
                 members[current.ElementId] = current;

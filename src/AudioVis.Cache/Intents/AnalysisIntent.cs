@@ -20,6 +20,9 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
 {
     private readonly DescriptorId[] _descriptors;
 
+    // The bus this instance is the current intent in, so re-publishing the held instance costs one read.
+    private object? _currentIn;
+
     /// <summary>Initializes a new instance of the <see cref="AnalysisIntent"/> class.</summary>
     /// <param name="elementId">The element's id (1 to 256 characters, no control characters).</param>
     /// <param name="trackRef">The host's reference to the track (1 to 1024 characters, no control characters).</param>
@@ -87,6 +90,13 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
     /// each item followed by a NUL byte. Equal requests have equal hashes in every process.
     /// </summary>
     public ulong MemoHash { get; }
+
+    /// <summary>Gets or sets the bus this instance is currently held by as its element's intent.</summary>
+    internal object? CurrentIn
+    {
+        get => Volatile.Read(ref _currentIn);
+        set => Volatile.Write(ref _currentIn, value);
+    }
 
     /// <summary>Creates an intent from descriptor id texts.</summary>
     /// <param name="elementId">The element's id.</param>

@@ -34,6 +34,13 @@ internal sealed class AnalysisIntentBus : IAnalysisIntentBus
     public bool Publish(AnalysisIntent intent)
     {
         ArgumentNullException.ThrowIfNull(intent);
+
+        // Fast path: the element re-publishes the instance the bus already holds.
+        if (ReferenceEquals(intent.CurrentIn, this))
+        {
+            return false;
+        }
+
         lock (_gate)
         {
             if (_intents.TryGetValue(intent.ElementId, out var previous) && previous.HasSameRequest(intent))
@@ -47,6 +54,8 @@ internal sealed class AnalysisIntentBus : IAnalysisIntentBus
             }
 
             _intents[intent.ElementId] = intent;
+            previous?.CurrentIn = null;
+            intent.CurrentIn = this;
             var kind = previous is null ? AnalysisIntentChangeKind.Published : AnalysisIntentChangeKind.Updated;
             _subscribers.Raise(new AnalysisIntentChange(kind, intent.ElementId, previous, intent));
             return true;
@@ -62,6 +71,8 @@ internal sealed class AnalysisIntentBus : IAnalysisIntentBus
             {
                 return false;
             }
+
+            previous.CurrentIn = null;
 
             _subscribers.Raise(new AnalysisIntentChange(AnalysisIntentChangeKind.Retracted, elementId, previous, null));
             return true;

@@ -1,0 +1,105 @@
+using AudioVis.Cache.Descriptors;
+
+namespace AudioVis.Cache.Analysis.Calculators;
+
+/// <summary>
+/// The <c>chroma</c> calculator: 12 pitch classes (bin 0 = C) from librosa's chroma filterbank
+/// (<c>librosa.filters.chroma</c> with tuning 0, ctroct 5, octwidth 2, L2-normalised columns, base C) applied to |X|²,
+/// then divided by the frame's largest class (librosa <c>chroma_stft</c>'s ∞-norm); silence gives zeros.
+/// </summary>
+internal sealed class ChromaCalculator : DescriptorCalculatorBase
+{
+    public const string CalculatorId = "chroma";
+    public const int Classes = 12;
+
+    /// <summary>The smallest normal float32 (numpy's <c>finfo(float32).tiny</c>), librosa's normalisation threshold.</summary>
+    public const double SmallestNormalFloat = 1.1754943508222875e-38;
+
+    public ChromaCalculator()
+        : base(CalculatorId, 1, ("chroma", "linear", "12 pitch classes, bin 0 = C."))
+    {
+    }
+
+    protected override IDescriptorFrameComputer CreateComputer(DescriptorDefinition definition, string name, AnalysisContext context) =>
+        new ChromaComputer(context, Filterbank(context.Parameters.FftSize, context.SampleRate, context.BinCount));
+
+    /// <summary>Builds librosa's chroma filterbank as a row-major 12 × <paramref name="binCount"/> matrix, row 0 = C.</summary>
+    internal static double[] Filterbank(int fftSize, int sampleRate, int binCount)
+    {
+        const double CenterOctave = 5.0;
+        const double OctaveWidth = 2.0;
+        const double HalfClasses = Classes / 2;
+
+        // Fractional chroma bin of every FFT bin: 12·log2(f / 27.5 Hz) (A0 → 0); DC is put 1.5 octaves below bin 1.
+        var frqbins = new double[binCount + 1];
+        for (var k = 1; k <= binCount; k++)
+        {
+            frqbins[k] = Classes * Math.Log2(k * (double)sampleRate / fftSize / (440.0 / 16.0));
+        }
+
+        frqbins[0] = frqbins[1] - (1.5 * Classes);
+
+        var weights = new double[Classes * binCount];
+        for (var k = 0; k < binCount; k++)
+        {
+            var binWidth = Math.Max(frqbins[k + 1] - frqbins[k], 1.0);
+            var norm = 0.0;
+            for (var c = 0; c < Classes; c++)
+            {
+                var d = PythonRemainder(frqbins[k] - c + HalfClasses + (10 * Classes), Classes) - HalfClasses;
+                var x = 2.0 * d / binWidth;
+                var w = Math.Exp(-0.5 * x * x);
+                weights[(c * binCount) + k] = w;
+                norm += w * w;
+            }
+
+            norm = Math.Sqrt(norm);
+            var octaveDistance = ((frqbins[k] / Classes) - CenterOctave) / OctaveWidth;
+            var octaveWeight = Math.Exp(-0.5 * octaveDistance * octaveDistance);
+            for (var c = 0; c < Classes; c++)
+            {
+                weights[(c * binCount) + k] = weights[(c * binCount) + k] / norm * octaveWeight;
+            }
+        }
+
+        // librosa's rows start at A; rotate by 3 so row 0 is C.
+        var rotated = new double[weights.Length];
+        for (var c = 0; c < Classes; c++)
+        {
+            Array.Copy(weights, ((c + 3) % Classes) * binCount, rotated, c * binCount, binCount);
+        }
+
+        return rotated;
+    }
+
+    private static double PythonRemainder(double x, double m) => x - (m * Math.Floor(x / m));
+
+    private sealed class ChromaComputer(AnalysisContext context, double[] weights) : FrameComputer(context, Classes)
+    {
+        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        {
+            var power = frame.Power;
+            Span<double> chroma = stackalloc double[Classes];
+            var max = 0.0;
+            for (var c = 0; c < Classes; c++)
+            {
+                var row = weights.AsSpan(c * power.Length, power.Length);
+                var sum = 0.0;
+                for (var k = 0; k < power.Length; k++)
+                {
+                    sum += row[k] * power[k];
+                }
+
+                chroma[c] = sum;
+                max = Math.Max(max, sum);
+            }
+
+            // librosa leaves frames whose norm is below the smallest normal float unnormalised.
+            var scale = max >= SmallestNormalFloat ? 1.0 / max : 1.0;
+            for (var c = 0; c < Classes; c++)
+            {
+                values[c] = (float)(chroma[c] * scale);
+            }
+        }
+    }
+}

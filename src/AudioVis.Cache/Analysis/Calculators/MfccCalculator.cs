@@ -1,0 +1,68 @@
+using AudioVis.Cache.Descriptors;
+
+namespace AudioVis.Cache.Analysis.Calculators;
+
+/// <summary>
+/// The <c>mfcc</c> calculator with Essentia <c>MFCC</c>'s defaults: 40 HTK-mel bands from 0 to 11 kHz (clamped to
+/// Nyquist), triangles linear in mel and normalised to unit sum (Essentia <c>MelBands</c>, weighting "warping"), on |X|²;
+/// <c>20·log10(max(E, 1e-10))</c>; orthonormal DCT-II; the first 13 coefficients.
+/// </summary>
+internal sealed class MfccCalculator : DescriptorCalculatorBase
+{
+    public const string CalculatorId = "mfcc";
+    public const int Bands = 40;
+    public const int Coefficients = 13;
+    public const double LowFrequency = 0;
+    public const double HighFrequency = 11000;
+    public const double SilenceThreshold = 1e-10;
+
+    public MfccCalculator()
+        : base(CalculatorId, 1, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
+    {
+    }
+
+    protected override IDescriptorFrameComputer CreateComputer(DescriptorDefinition definition, string name, AnalysisContext context) =>
+        new MfccComputer(context, MelFilterbank.Create(context, Bands, LowFrequency, Math.Min(HighFrequency, context.NyquistHz)), DctII(Bands, Coefficients));
+
+    /// <summary>The orthonormal DCT-II matrix (Essentia <c>DCT</c> type 2), row-major <paramref name="outputs"/> × <paramref name="inputs"/>.</summary>
+    internal static double[] DctII(int inputs, int outputs)
+    {
+        var matrix = new double[outputs * inputs];
+        for (var i = 0; i < outputs; i++)
+        {
+            var scale = i == 0 ? Math.Sqrt(1.0 / inputs) : Math.Sqrt(2.0 / inputs);
+            for (var j = 0; j < inputs; j++)
+            {
+                matrix[(i * inputs) + j] = scale * Math.Cos(Math.PI * i * (j + 0.5) / inputs);
+            }
+        }
+
+        return matrix;
+    }
+
+    private sealed class MfccComputer(AnalysisContext context, MelFilterbank filterbank, double[] dct) : FrameComputer(context, Coefficients)
+    {
+        private readonly double[] _logEnergies = new double[Bands];
+
+        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        {
+            var power = frame.Power;
+            for (var b = 0; b < Bands; b++)
+            {
+                var energy = filterbank.Apply(b, power);
+                _logEnergies[b] = 20.0 * Math.Log10(Math.Max(energy, SilenceThreshold));
+            }
+
+            for (var i = 0; i < Coefficients; i++)
+            {
+                var sum = 0.0;
+                for (var j = 0; j < Bands; j++)
+                {
+                    sum += dct[(i * Bands) + j] * _logEnergies[j];
+                }
+
+                values[i] = (float)sum;
+            }
+        }
+    }
+}
