@@ -55,16 +55,35 @@ public sealed class FeatureCacheWriterTests
     }
 
     [Test]
-    public async Task CommitAsync_BlobWriteFails_WritesNoRecord()
+    public async Task CommitAsync_BlobWriteFails_WritesNoNewRecordAndForgetsRecordsOfReplacedBlobs()
     {
+        // An earlier, complete commit of three descriptors.
+        var earlier = new FeatureCacheWriter(_features, _metadata, new FakeTimeProvider(Now.AddHours(-1)));
+        await earlier.CommitAsync(Key, [Blob(descriptor: "rms@L"), Blob(descriptor: "rms@R"), Blob(descriptor: "zcr")], parameters: null);
         var failing = new FailingFeatureStore(_features, failOnWrite: 2);
         var writer = new FeatureCacheWriter(failing, _metadata, new FakeTimeProvider(Now));
 
         Assert.That(
-            async () => await writer.CommitAsync(Key, [Blob(descriptor: "rms@L"), Blob(descriptor: "rms@R")], parameters: null),
-            Throws.InstanceOf<IOException>());
+            async () => await writer.CommitAsync(Key, [Blob(descriptor: "rms@L", seed: 5), Blob(descriptor: "rms@R", seed: 5)], parameters: null),
+            Throws.InstanceOf<IOException>().With.Message.EqualTo("Disk full (simulated)."));
 
-        Assert.That(await _metadata.GetRecordsAsync(Key), Is.Empty);
+        // rms@L was replaced and rms@R may have been: their old records must not describe the new blobs.
+        var records = await _metadata.GetRecordsAsync(Key);
+        Assert.That(records.Select(r => r.Descriptor.ToString()), Is.EqualTo(new[] { "zcr" }));
+        Assert.That(records[0].AnalyzedAt, Is.EqualTo(Now.AddHours(-1)));
+    }
+
+    [Test]
+    public async Task CommitAsync_MetadataStoreFailsToo_ReportsTheCommitFailure()
+    {
+        var broken = new UpsertObserver(_metadata, _ => throw new InvalidOperationException("Metadata store offline (simulated)."), failRemovals: true);
+        var writer = new FeatureCacheWriter(_features, broken, new FakeTimeProvider(Now));
+
+        Assert.That(
+            async () => await writer.CommitAsync(Key, [Blob()], parameters: null),
+            Throws.InvalidOperationException.With.Message.EqualTo("Metadata store offline (simulated)."));
+
+        Assert.That(await _features.ReadAsync(Key, DescriptorId.Parse("rms@L")), Is.Not.Null);
     }
 
     [Test]
@@ -108,7 +127,7 @@ public sealed class FeatureCacheWriterTests
         return new FeatureBlob(header, blob.Values.Span);
     }
 
-    private sealed class UpsertObserver(ICacheMetadataStore inner, Action<IReadOnlyList<CacheMetadataRecord>> onUpsert) : ICacheMetadataStore
+    private sealed class UpsertObserver(ICacheMetadataStore inner, Action<IReadOnlyList<CacheMetadataRecord>> onUpsert, bool failRemovals = false) : ICacheMetadataStore
     {
         public ValueTask<IReadOnlyList<CacheMetadataRecord>> GetRecordsAsync(CacheKey key, CancellationToken cancellationToken = default) =>
             inner.GetRecordsAsync(key, cancellationToken);
@@ -122,7 +141,7 @@ public sealed class FeatureCacheWriterTests
         }
 
         public ValueTask<int> RemoveAsync(CacheKey key, IReadOnlyList<DescriptorId> descriptors, CancellationToken cancellationToken = default) =>
-            inner.RemoveAsync(key, descriptors, cancellationToken);
+            failRemovals ? ValueTask.FromException<int>(new IOException("Removal failed (simulated).")) : inner.RemoveAsync(key, descriptors, cancellationToken);
     }
 
     private sealed class FailingFeatureStore(IFeatureStore inner, int failOnWrite) : IFeatureStore
