@@ -9,7 +9,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// <remarks>
 /// <para>
 /// Layout: <c>&lt;root&gt;/&lt;h[0..2]&gt;/&lt;h&gt;/&lt;profile&gt;/&lt;descriptor&gt;.avcf</c>, where <c>h</c> is the
-/// SHA-256 of the track reference, so any track reference (a path, a URI, 1 024 characters of Unicode) is safe. The
+/// SHA-256 of the track reference, so any track reference (a path, a URI, 1024 characters of Unicode) is safe. The
 /// header inside each file repeats the full key and descriptor and a read checks them, so a hash collision or a
 /// misplaced file can never return another track's data. See docs/feature-blobs.md.
 /// </para>
