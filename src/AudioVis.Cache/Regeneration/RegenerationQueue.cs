@@ -712,7 +712,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
                 Log.JobNeedsReplacementProfile(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId);
                 EmitLocked(job, RegenerationStatus.NeedsReplacementProfile);
             }
-            else if (cancelled || (failure is not null && _disposed))
+            else if (cancelled || (failure is not null && (_disposed || job.Cancellation!.IsCancellationRequested)))
             {
                 FinishLocked(job, RegenerationStatus.Cancelled, null, null);
             }

@@ -12,7 +12,10 @@ public sealed class RegenerationTicket
         Completion = completion;
     }
 
-    /// <summary>Gets the id of the job the request joined or created (the first, when its descriptors were spread over several jobs).</summary>
+    /// <summary>
+    /// Gets the id of the job the request joined or created (the first, when its descriptors were spread over several
+    /// jobs); 0 when the request's token was already cancelled and nothing was enqueued.
+    /// </summary>
     public long JobId { get; }
 
     /// <summary>Gets the {track, profile}.</summary>

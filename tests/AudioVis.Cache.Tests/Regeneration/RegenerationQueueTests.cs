@@ -541,6 +541,55 @@ public sealed class RegenerationQueueTests
     }
 
     [Test]
+    public async Task Enqueue_RequesterSpreadOverTwoJobsCancels_StopsWaitingWhileJobsWithOtherRequestersRun()
+    {
+        await using var h = new QueueHarness();
+        using var cts = new CancellationTokenSource();
+        h.Analyzer.Hold();
+        var holder = h.Queue.Enqueue(Request("a.wav", "onset.strength"));
+        await h.Analyzer.WaitForCallsAsync(1);
+        var queued = h.Queue.Enqueue(Request("a.wav", "spectral.centroid"));
+
+        var spread = h.Queue.Enqueue(Request("a.wav", "onset.strength", "spectral.centroid", "waveform.peak"), cts.Token);
+        await cts.CancelAsync();
+        h.Analyzer.Release();
+        var outcomes = await Task.WhenAll(holder.Completion, queued.Completion).WaitAsync(Safety);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spread.Completion.IsCanceled, Is.True);
+            Assert.That(outcomes.Select(o => o.Status), Is.All.EqualTo(RegenerationStatus.Succeeded), "jobs with other requesters still run");
+            Assert.That(h.Analyzer.Calls.Last().Descriptors.Select(d => d.ToString()), Is.EqualTo(new[] { "spectral.centroid", "waveform.peak" }), "the merged descriptor stays with the job that still has a requester");
+        });
+    }
+
+    [Test]
+    public async Task Cancel_RunningJobWhoseAnalyzerThrowsOnCancellation_IsCancelledNotRetried()
+    {
+        await using var h = new QueueHarness(o =>
+        {
+            o.Retry.MaxAttempts = 3;
+            o.Retry.BaseDelay = TimeSpan.Zero;
+            o.Retry.MaxDelay = TimeSpan.Zero;
+        });
+        h.Analyzer.Hold();
+        h.Analyzer.HonorCancellation = false;
+        h.Analyzer.FailWith = _ => new IOException("pipe closed by cancellation");
+        var ticket = h.Queue.Enqueue(Request("a.wav", "rms"));
+        await h.Analyzer.WaitForCallsAsync(1);
+
+        h.Queue.Cancel(ticket.JobId);
+        h.Analyzer.Release();
+        var outcome = await ticket.Completion.WaitAsync(Safety);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Status, Is.EqualTo(RegenerationStatus.Cancelled));
+            Assert.That(h.Analyzer.CallCount, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Cancel_QueuedJob_CompletesEveryRequesterCancelled()
     {
         await using var h = new QueueHarness();
