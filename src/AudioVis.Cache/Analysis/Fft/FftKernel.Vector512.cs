@@ -8,28 +8,46 @@ namespace AudioVis.Cache.Analysis.Fft;
 /// <content>512-bit kernels (16 lanes). Same expressions, same order as the scalar reference.</content>
 internal static partial class FftKernel
 {
-    private static void PackVector512(ReadOnlySpan<float> input, Span<float> re, Span<float> im)
+    private static void PackedRadix2Vector512(ReadOnlySpan<float> input, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
         Debug.Assert(Vector512.IsHardwareAccelerated, "Vector512 path needs hardware acceleration.");
+        var half = input.Length >> 2;
         ref var x0 = ref MemoryMarshal.GetReference(input);
-        ref var re0 = ref MemoryMarshal.GetReference(re);
-        ref var im0 = ref MemoryMarshal.GetReference(im);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var wr0 = ref MemoryMarshal.GetReference(twr);
+        ref var wi0 = ref MemoryMarshal.GetReference(twi);
+        for (var i = 0; i < half; i += 16)
+        {
+            Deinterleave512(ref x0, (nuint)(2 * i), out var ar, out var ai);
+            Deinterleave512(ref x0, (nuint)((2 * i) + (2 * half)), out var br, out var bi);
+            var wr = Vector512.LoadUnsafe(ref wr0, (nuint)i);
+            var wi = Vector512.LoadUnsafe(ref wi0, (nuint)i);
+            var dr = ar - br;
+            var di = ai - bi;
+            Zip512(ar + br, (dr * wr) - (di * wi), 0, out var loR, out var hiR);
+            Zip512(ai + bi, (dr * wi) + (di * wr), 0, out var loI, out var hiI);
+            loR.StoreUnsafe(ref yr0, (nuint)(2 * i));
+            hiR.StoreUnsafe(ref yr0, (nuint)((2 * i) + 16));
+            loI.StoreUnsafe(ref yi0, (nuint)(2 * i));
+            hiI.StoreUnsafe(ref yi0, (nuint)((2 * i) + 16));
+        }
+    }
+
+    // Splits 2W interleaved floats at `offset` into the W even-indexed (re) and W odd-indexed (im) values.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Deinterleave512(ref float x0, nuint offset, out Vector512<float> re, out Vector512<float> im)
+    {
         var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
         var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15);
         var lower = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
-        var n = 0;
-        for (; n + 16 <= re.Length; n += 16)
-        {
-            var v0 = Vector512.LoadUnsafe(ref x0, (nuint)(2 * n));
-            var v1 = Vector512.LoadUnsafe(ref x0, (nuint)((2 * n) + 16));
-            Vector512.ConditionalSelect(lower, Vector512.Shuffle(v0, even), Vector512.Shuffle(v1, even)).StoreUnsafe(ref re0, (nuint)n);
-            Vector512.ConditionalSelect(lower, Vector512.Shuffle(v0, odd), Vector512.Shuffle(v1, odd)).StoreUnsafe(ref im0, (nuint)n);
-        }
-
-        PackScalar(input, re, im, n);
+        var v0 = Vector512.LoadUnsafe(ref x0, offset);
+        var v1 = Vector512.LoadUnsafe(ref x0, offset + 16);
+        re = Vector512.ConditionalSelect(lower, Vector512.Shuffle(v0, even), Vector512.Shuffle(v1, even));
+        im = Vector512.ConditionalSelect(lower, Vector512.Shuffle(v0, odd), Vector512.Shuffle(v1, odd));
     }
 
-    private static void Radix2Vector512(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    private static void Radix2Vector512(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
         Debug.Assert(Vector512.IsHardwareAccelerated, "Vector512 path needs hardware acceleration.");
         var half = xr.Length >> 1;
@@ -53,8 +71,8 @@ internal static partial class FftKernel
             var di = ai - bi;
             var sumR = ar + br;
             var sumI = ai + bi;
-            var difR = (dr * wr) - (di * wi);
-            var difI = (dr * wi) + (di * wr);
+            var difR = unit ? dr : (dr * wr) - (di * wi);
+            var difI = unit ? di : (dr * wi) + (di * wr);
             if (s >= 16)
             {
                 var o = i + ((i >> strideLog2) << strideLog2);
@@ -119,7 +137,7 @@ internal static partial class FftKernel
         }
     }
 
-    private static void Radix4Vector512(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    private static void Radix4Vector512(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
         Debug.Assert(Vector512.IsHardwareAccelerated, "Vector512 path needs hardware acceleration.");
         var quarter = xr.Length >> 2;
@@ -171,12 +189,24 @@ internal static partial class FftKernel
                 var su = (nuint)s;
                 (t0r + t2r).StoreUnsafe(ref yr0, o);
                 (t0i + t2i).StoreUnsafe(ref yi0, o);
-                ((u1r * w1r) - (u1i * w1i)).StoreUnsafe(ref yr0, o + su);
-                ((u1r * w1i) + (u1i * w1r)).StoreUnsafe(ref yi0, o + su);
-                ((u2r * w2r) - (u2i * w2i)).StoreUnsafe(ref yr0, o + (2 * su));
-                ((u2r * w2i) + (u2i * w2r)).StoreUnsafe(ref yi0, o + (2 * su));
-                ((u3r * w3r) - (u3i * w3i)).StoreUnsafe(ref yr0, o + (3 * su));
-                ((u3r * w3i) + (u3i * w3r)).StoreUnsafe(ref yi0, o + (3 * su));
+                if (unit)
+                {
+                    u1r.StoreUnsafe(ref yr0, o + su);
+                    u1i.StoreUnsafe(ref yi0, o + su);
+                    u2r.StoreUnsafe(ref yr0, o + (2 * su));
+                    u2i.StoreUnsafe(ref yi0, o + (2 * su));
+                    u3r.StoreUnsafe(ref yr0, o + (3 * su));
+                    u3i.StoreUnsafe(ref yi0, o + (3 * su));
+                }
+                else
+                {
+                    ((u1r * w1r) - (u1i * w1i)).StoreUnsafe(ref yr0, o + su);
+                    ((u1r * w1i) + (u1i * w1r)).StoreUnsafe(ref yi0, o + su);
+                    ((u2r * w2r) - (u2i * w2i)).StoreUnsafe(ref yr0, o + (2 * su));
+                    ((u2r * w2i) + (u2i * w2r)).StoreUnsafe(ref yi0, o + (2 * su));
+                    ((u3r * w3r) - (u3i * w3i)).StoreUnsafe(ref yr0, o + (3 * su));
+                    ((u3r * w3i) + (u3i * w3r)).StoreUnsafe(ref yi0, o + (3 * su));
+                }
             }
         }
     }

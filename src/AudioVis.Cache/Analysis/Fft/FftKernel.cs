@@ -46,51 +46,62 @@ internal static partial class FftKernel
         _ => false,
     };
 
-    /// <summary>Splits interleaved real input into the even (real) and odd (imaginary) halves: <c>z_n = x_2n + i·x_2n+1</c>.</summary>
+    /// <summary>
+    /// Runs the first (radix-2, stride 1) pass straight from the real input, read as <c>M</c> complex values
+    /// <c>z_n = x_2n + i·x_2n+1</c>, into buffer 0; then the remaining passes as <see cref="Complex"/> does from index 1.
+    /// </summary>
     /// <param name="path">The path to run.</param>
+    /// <param name="stages">The passes, in order; the first is radix-2 with stride 1.</param>
     /// <param name="input">The <c>2M</c> real samples.</param>
-    /// <param name="re">Receives <c>x_2n</c>.</param>
-    /// <param name="im">Receives <c>x_2n+1</c>.</param>
-    public static void Pack(FftKernelPath path, ReadOnlySpan<float> input, Span<float> re, Span<float> im)
+    /// <param name="re0">Real parts of buffer 0.</param>
+    /// <param name="im0">Imaginary parts of buffer 0.</param>
+    /// <param name="re1">Real parts of buffer 1.</param>
+    /// <param name="im1">Imaginary parts of buffer 1.</param>
+    /// <returns><see langword="true"/> if the spectrum of <c>z</c> ends in buffer 1, <see langword="false"/> for buffer 0.</returns>
+    public static bool PackedComplex(FftKernelPath path, FftStage[] stages, ReadOnlySpan<float> input, Span<float> re0, Span<float> im0, Span<float> re1, Span<float> im1)
     {
-        Debug.Assert(input.Length == 2 * re.Length && re.Length == im.Length, "Pack lengths");
+        Debug.Assert(input.Length == 2 * re0.Length && stages[0].Radix == 2 && stages[0].StrideLog2 == 0, "PackedComplex shape");
+        var first = stages[0];
         switch (path)
         {
             case FftKernelPath.Vector512:
-                PackVector512(input, re, im);
+                PackedRadix2Vector512(input, re0, im0, first.TwiddleReal, first.TwiddleImaginary);
                 break;
             case FftKernelPath.Vector256:
-                PackVector256(input, re, im);
+                PackedRadix2Vector256(input, re0, im0, first.TwiddleReal, first.TwiddleImaginary);
                 break;
             case FftKernelPath.Vector128:
-                PackVector128(input, re, im);
+                PackedRadix2Vector128(input, re0, im0, first.TwiddleReal, first.TwiddleImaginary);
                 break;
             default:
-                PackScalar(input, re, im, 0);
+                PackedRadix2Scalar(input, re0, im0, first.TwiddleReal, first.TwiddleImaginary);
                 break;
         }
+
+        return Complex(path, stages, 1, re0, im0, re1, im1);
     }
 
     /// <summary>Runs the Stockham passes of a complex FFT of size <c>M</c> from buffer 0 and returns which buffer holds the result.</summary>
     /// <param name="path">The path to run.</param>
     /// <param name="stages">The passes, in order.</param>
+    /// <param name="first">The index of the first pass to run.</param>
     /// <param name="re0">Real parts of buffer 0 (the input).</param>
     /// <param name="im0">Imaginary parts of buffer 0 (the input).</param>
     /// <param name="re1">Real parts of buffer 1.</param>
     /// <param name="im1">Imaginary parts of buffer 1.</param>
     /// <returns><see langword="true"/> if the spectrum ends in buffer 1, <see langword="false"/> for buffer 0.</returns>
-    public static bool Complex(FftKernelPath path, FftStage[] stages, Span<float> re0, Span<float> im0, Span<float> re1, Span<float> im1)
+    public static bool Complex(FftKernelPath path, FftStage[] stages, int first, Span<float> re0, Span<float> im0, Span<float> re1, Span<float> im1)
     {
         var inOne = false;
-        foreach (var stage in stages)
+        for (var index = first; index < stages.Length; index++)
         {
             if (inOne)
             {
-                Pass(path, stage, re1, im1, re0, im0);
+                Pass(path, stages[index], re1, im1, re0, im0);
             }
             else
             {
-                Pass(path, stage, re0, im0, re1, im1);
+                Pass(path, stages[index], re0, im0, re1, im1);
             }
 
             inOne = !inOne;
@@ -147,16 +158,16 @@ internal static partial class FftKernel
             switch (path)
             {
                 case FftKernelPath.Vector512:
-                    Radix2Vector512(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix2Vector512(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
                 case FftKernelPath.Vector256:
-                    Radix2Vector256(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix2Vector256(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
                 case FftKernelPath.Vector128:
-                    Radix2Vector128(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix2Vector128(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
                 default:
-                    Radix2Scalar(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix2Scalar(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
             }
         }
@@ -165,33 +176,45 @@ internal static partial class FftKernel
             switch (path)
             {
                 case FftKernelPath.Vector512:
-                    Radix4Vector512(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix4Vector512(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
                 case FftKernelPath.Vector256:
-                    Radix4Vector256(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix4Vector256(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
                 case FftKernelPath.Vector128:
-                    Radix4Vector128(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix4Vector128(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
                 default:
-                    Radix4Scalar(stage.StrideLog2, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
+                    Radix4Scalar(stage.StrideLog2, stage.HasUnitTwiddles, xr, xi, yr, yi, stage.TwiddleReal, stage.TwiddleImaginary);
                     break;
             }
         }
     }
 
-    private static void PackScalar(ReadOnlySpan<float> input, Span<float> re, Span<float> im, int start)
+    private static void PackedRadix2Scalar(ReadOnlySpan<float> input, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
-        for (var n = start; n < re.Length; n++)
+        var half = input.Length >> 2;
+        for (var i = 0; i < half; i++)
         {
-            re[n] = input[2 * n];
-            im[n] = input[(2 * n) + 1];
+            var ar = input[2 * i];
+            var ai = input[(2 * i) + 1];
+            var br = input[(2 * i) + (2 * half)];
+            var bi = input[(2 * i) + (2 * half) + 1];
+            var wr = twr[i];
+            var wi = twi[i];
+            var dr = ar - br;
+            var di = ai - bi;
+            yr[2 * i] = ar + br;
+            yi[2 * i] = ai + bi;
+            yr[(2 * i) + 1] = (dr * wr) - (di * wi);
+            yi[(2 * i) + 1] = (dr * wi) + (di * wr);
         }
     }
 
     // Stockham radix-2 (decimation in frequency), M/2 butterflies over flat index i = q + s·p, m = M/(2s):
     //   a = x[i], b = x[i + M/2];  y[q + 2sp] = a + b;  y[q + 2sp + s] = (a - b)·w^p,  w = e^{-2πi/(2m)}.
-    private static void Radix2Scalar(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    // The last pass has m = 1, so w^0 = 1 and the multiply is skipped (`unit`) on every path alike.
+    private static void Radix2Scalar(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
         var half = xr.Length >> 1;
         var s = 1 << strideLog2;
@@ -214,15 +237,15 @@ internal static partial class FftKernel
             var o = i + ((i >> strideLog2) << strideLog2);
             Unsafe.Add(ref yr0, o) = ar + br;
             Unsafe.Add(ref yi0, o) = ai + bi;
-            Unsafe.Add(ref yr0, o + s) = (dr * wr) - (di * wi);
-            Unsafe.Add(ref yi0, o + s) = (dr * wi) + (di * wr);
+            Unsafe.Add(ref yr0, o + s) = unit ? dr : (dr * wr) - (di * wi);
+            Unsafe.Add(ref yi0, o + s) = unit ? di : (dr * wi) + (di * wr);
         }
     }
 
     // Stockham radix-4 (decimation in frequency), s ≥ 16, m = M/(4s), w = e^{-2πi/(4m)}:
     //   a, b, c, d = x[i + kM/4];  t0 = a + c, t1 = a - c, t2 = b + d, t3 = -i(b - d)
     //   y[q + s(4p + j)] = (t0 + t2, (t1 + t3)w^p, (t0 - t2)w^2p, (t1 - t3)w^3p)[j]
-    private static void Radix4Scalar(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    private static void Radix4Scalar(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
         var quarter = xr.Length >> 2;
         var s = 1 << strideLog2;
@@ -269,6 +292,17 @@ internal static partial class FftKernel
                 var o = outBase + q;
                 Unsafe.Add(ref yr0, o) = t0r + t2r;
                 Unsafe.Add(ref yi0, o) = t0i + t2i;
+                if (unit)
+                {
+                    Unsafe.Add(ref yr0, o + s) = u1r;
+                    Unsafe.Add(ref yi0, o + s) = u1i;
+                    Unsafe.Add(ref yr0, o + (2 * s)) = u2r;
+                    Unsafe.Add(ref yi0, o + (2 * s)) = u2i;
+                    Unsafe.Add(ref yr0, o + (3 * s)) = u3r;
+                    Unsafe.Add(ref yi0, o + (3 * s)) = u3i;
+                    continue;
+                }
+
                 Unsafe.Add(ref yr0, o + s) = (u1r * w1r) - (u1i * w1i);
                 Unsafe.Add(ref yi0, o + s) = (u1r * w1i) + (u1i * w1r);
                 Unsafe.Add(ref yr0, o + (2 * s)) = (u2r * w2r) - (u2i * w2i);

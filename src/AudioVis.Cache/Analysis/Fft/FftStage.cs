@@ -19,6 +19,7 @@ internal sealed class FftStage
         StrideLog2 = strideLog2;
         TwiddleReal = twiddleReal;
         TwiddleImaginary = twiddleImaginary;
+        HasUnitTwiddles = twiddleReal.All(w => w == 1f) && twiddleImaginary.All(w => w == 0f);
     }
 
     /// <summary>Gets the radix of the pass (2 or 4).</summary>
@@ -26,6 +27,9 @@ internal sealed class FftStage
 
     /// <summary>Gets the base-2 logarithm of the stride <c>s</c>.</summary>
     public int StrideLog2 { get; }
+
+    /// <summary>Gets a value indicating whether every twiddle is 1 (the last pass, one butterfly group), so multiplies are skipped.</summary>
+    public bool HasUnitTwiddles { get; }
 
     /// <summary>Gets the real parts of the twiddles.</summary>
     public float[] TwiddleReal { get; }

@@ -150,7 +150,7 @@ internal sealed class RealFftPlan
             _im0[k] = -(ei + or);
         }
 
-        var inOne = FftKernel.Complex(Path, _stages, _re0, _im0, _re1, _im1);
+        var inOne = FftKernel.Complex(Path, _stages, 0, _re0, _im0, _re1, _im1);
         var zr = inOne ? _re1 : _re0;
         var zi = inOne ? _im1 : _im0;
         var scale = 1f / m;
@@ -241,7 +241,6 @@ internal sealed class RealFftPlan
 
     private bool Transform(ReadOnlySpan<float> input)
     {
-        FftKernel.Pack(Path, input, _re0, _im0);
-        return FftKernel.Complex(Path, _stages, _re0, _im0, _re1, _im1);
+        return FftKernel.PackedComplex(Path, _stages, input, _re0, _im0, _re1, _im1);
     }
 }
