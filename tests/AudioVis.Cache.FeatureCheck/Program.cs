@@ -21,6 +21,7 @@ internal static class Program
         var paths = Enum.GetValues<FftKernelPath>().Where(FftKernel.IsSupported).ToArray();
         Console.WriteLine("accelerated-paths: " + string.Join(", ", paths));
         var failed = false;
+        var worst = paths.ToDictionary(p => p, _ => 0.0);
         for (var size = RealFftPlan.MinSize; size <= RealFftPlan.MaxSize; size *= 2)
         {
             foreach (var signal in Signals(size))
@@ -45,6 +46,7 @@ internal static class Program
                     }
 
                     var relative = error / Math.Max(peak, 1.0);
+                    worst[path] = Math.Max(worst[path], relative);
                     scalar ??= path == FftKernelPath.Scalar ? magnitudes : null;
                     var identical = scalar is null || magnitudes.AsSpan().SequenceEqual(scalar);
                     var ok = relative <= RelativeTolerance && identical;
@@ -57,6 +59,11 @@ internal static class Program
                     }
                 }
             }
+        }
+
+        foreach (var (path, relative) in worst)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"path={path} max-relative-error-all-sizes={relative:E2}"));
         }
 
         Console.WriteLine(failed ? "result: FAILED" : "result: ok");
