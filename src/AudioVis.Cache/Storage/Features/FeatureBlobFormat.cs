@@ -1,0 +1,494 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
+
+namespace AudioVis.Cache.Storage.Features;
+
+/// <summary>
+/// Encodes and verifies feature blobs, format version 1 (specified byte by byte in docs/feature-blobs.md):
+/// <c>"AVCF"</c>, u16 version, u16 header length, the header, float32 values, XxHash3-64 of everything before it.
+/// All integers and floats are little-endian; strings are u16-length-prefixed UTF-8. Equal blobs encode to equal bytes.
+/// </summary>
+internal static class FeatureBlobFormat
+{
+    /// <summary>The file name extension of a stored blob.</summary>
+    public const string FileExtension = ".avcf";
+
+    /// <summary>Magic (4) + format version (2) + header length (2).</summary>
+    public const int PreambleLength = 8;
+
+    /// <summary>The XxHash3-64 checksum at the end.</summary>
+    public const int ChecksumLength = 8;
+
+    /// <summary>Five u16 string lengths (all strings empty), the 32-byte revision hash and six i32 fields.</summary>
+    public const int MinHeaderLength = (5 * 2) + 32 + (6 * 4);
+
+    /// <summary>The shortest possible blob.</summary>
+    public const int MinLength = PreambleLength + MinHeaderLength + ChecksumLength;
+
+    private const int RevisionHashLength = 32;
+    private const int ChunkBytes = 64 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Gets the four magic bytes, ASCII <c>AVCF</c>.</summary>
+    public static ReadOnlySpan<byte> Magic => "AVCF"u8;
+
+    /// <summary>Encodes a blob into a new array.</summary>
+    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
+    public static async ValueTask<byte[]> EncodeAsync(FeatureBlob blob, CancellationToken cancellationToken)
+    {
+        var head = EncodeHeader(blob.Header);
+        var bytes = new byte[checked(head.Length + (sizeof(float) * blob.Header.ValueCount) + ChecksumLength)];
+        using var stream = new MemoryStream(bytes);
+        await WriteAsync(head, blob, stream, cancellationToken).ConfigureAwait(false);
+        return bytes;
+    }
+
+    /// <summary>Writes the encoding of a blob to a stream, computing the checksum as it goes.</summary>
+    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
+    public static ValueTask WriteAsync(FeatureBlob blob, Stream destination, CancellationToken cancellationToken) =>
+        WriteAsync(EncodeHeader(blob.Header), blob, destination, cancellationToken);
+
+    private static async ValueTask WriteAsync(byte[] head, FeatureBlob blob, Stream destination, CancellationToken cancellationToken)
+    {
+        var hasher = new XxHash3();
+        hasher.Append(head);
+        await destination.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            var values = blob.Values;
+            const int chunkValues = ChunkBytes / sizeof(float);
+            for (var offset = 0; offset < values.Length; offset += chunkValues)
+            {
+                var count = Math.Min(chunkValues, values.Length - offset);
+                var bytes = buffer.AsMemory(0, count * sizeof(float));
+                WriteLittleEndian(values.Span.Slice(offset, count), bytes.Span);
+                hasher.Append(bytes.Span);
+                await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer, hasher.GetCurrentHashAsUInt64());
+            await destination.WriteAsync(buffer.AsMemory(0, ChecksumLength), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads and verifies a blob from a seekable stream positioned at its start and holding nothing else.
+    /// Reads the values once, straight into the blob's array, checksumming chunk by chunk.
+    /// </summary>
+    /// <exception cref="CorruptFeatureBlobException">The bytes are not a valid blob; the message names <paramref name="location"/> and the problem.</exception>
+    public static async ValueTask<FeatureBlob> ReadAsync(Stream source, string location, CancellationToken cancellationToken)
+    {
+        var length = source.Length;
+        var preamble = new byte[PreambleLength];
+        var preambleRead = (int)Math.Min(length, PreambleLength);
+        await source.ReadExactlyAsync(preamble.AsMemory(0, preambleRead), cancellationToken).ConfigureAwait(false);
+        CheckPreamble(preamble.AsSpan(0, preambleRead), length, location);
+
+        var headerLength = BinaryPrimitives.ReadUInt16LittleEndian(preamble.AsSpan(6));
+        if (PreambleLength + headerLength + ChecksumLength > length)
+        {
+            throw await DiagnoseAsync(
+                source, location, length, PreambleLength + headerLength + ChecksumLength,
+                $"its header length field says {headerLength} bytes", FeatureBlobCorruption.InvalidHeader, cancellationToken).ConfigureAwait(false);
+        }
+
+        var header = new byte[headerLength];
+        await source.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+        if (!RawHeader.TryParse(header, out var raw, out var headerProblem))
+        {
+            throw await DiagnoseAsync(
+                source, location, length, declaredLength: null, headerProblem, FeatureBlobCorruption.InvalidHeader, cancellationToken).ConfigureAwait(false);
+        }
+
+        var valueCount = (long)raw.FrameCount * raw.ValuesPerFrame;
+        if (raw.FrameCount < 0 || raw.ValuesPerFrame < 1 || valueCount > FeatureBlobHeader.MaxValueCount)
+        {
+            throw await DiagnoseAsync(
+                source, location, length, declaredLength: null,
+                $"its header declares {raw.FrameCount} frames × {raw.ValuesPerFrame} values per frame, outside 0…{FeatureBlobHeader.MaxValueCount} values",
+                FeatureBlobCorruption.InvalidHeader, cancellationToken).ConfigureAwait(false);
+        }
+
+        var declaredLength = PreambleLength + headerLength + (4 * valueCount) + ChecksumLength;
+        if (declaredLength != length)
+        {
+            throw await DiagnoseAsync(
+                source, location, length, declaredLength,
+                $"its header declares {raw.FrameCount} frames × {raw.ValuesPerFrame} values per frame = {valueCount} values",
+                FeatureBlobCorruption.ValueCountMismatch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var hasher = new XxHash3();
+        hasher.Append(preamble);
+        hasher.Append(header);
+        var values = new float[valueCount];
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            const int chunkValues = ChunkBytes / sizeof(float);
+            for (var offset = 0; offset < values.Length; offset += chunkValues)
+            {
+                var count = Math.Min(chunkValues, values.Length - offset);
+                var bytes = buffer.AsMemory(0, count * sizeof(float));
+                await source.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+                hasher.Append(bytes.Span);
+                ReadLittleEndian(bytes.Span, values.AsSpan(offset, count));
+            }
+
+            await source.ReadExactlyAsync(buffer.AsMemory(0, ChecksumLength), cancellationToken).ConfigureAwait(false);
+            var stored = BinaryPrimitives.ReadUInt64LittleEndian(buffer);
+            var computed = hasher.GetCurrentHashAsUInt64();
+            if (stored != computed)
+            {
+                throw new CorruptFeatureBlobException(
+                    location,
+                    FeatureBlobCorruption.ChecksumMismatch,
+                    $"the stored checksum is {Hex(stored)} but the {length - ChecksumLength} bytes before it hash to {Hex(computed)} (XxHash3-64).");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return FeatureBlob.CreateOwned(raw.ToHeader(location), values);
+    }
+
+    private static void CheckPreamble(ReadOnlySpan<byte> preamble, long length, string location)
+    {
+        if (preamble.Length >= Magic.Length && !preamble[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new CorruptFeatureBlobException(
+                location,
+                FeatureBlobCorruption.BadMagic,
+                $"it starts with the bytes {Convert.ToHexString(preamble[..Magic.Length])}, not the magic 41564346 (\"AVCF\").");
+        }
+
+        if (preamble.Length >= 6)
+        {
+            var version = BinaryPrimitives.ReadUInt16LittleEndian(preamble[4..]);
+            if (version != FeatureBlobHeader.CurrentFormatVersion)
+            {
+                throw new CorruptFeatureBlobException(
+                    location,
+                    FeatureBlobCorruption.UnsupportedVersion,
+                    $"its format version is {version}; this library reads version {FeatureBlobHeader.CurrentFormatVersion} only.");
+            }
+        }
+
+        if (length < MinLength)
+        {
+            throw new CorruptFeatureBlobException(
+                location,
+                FeatureBlobCorruption.Truncated,
+                length == 0
+                    ? $"the blob is empty (0 bytes); a feature blob has at least {MinLength} bytes."
+                    : $"the blob is {length} bytes long; a feature blob has at least {MinLength} bytes.");
+        }
+    }
+
+    /// <summary>
+    /// Explains a structural problem: when the checksum over the bytes actually stored is intact, the writer produced
+    /// them and the structure is at fault; otherwise the bytes were damaged (cut short, or changed).
+    /// </summary>
+    private static async ValueTask<CorruptFeatureBlobException> DiagnoseAsync(
+        Stream source,
+        string location,
+        long length,
+        long? declaredLength,
+        string problem,
+        FeatureBlobCorruption reasonWhenIntact,
+        CancellationToken cancellationToken)
+    {
+        if (await IsChecksumIntactAsync(source, length, cancellationToken).ConfigureAwait(false))
+        {
+            var declared = declaredLength is { } d ? $" ({d} bytes in all)" : string.Empty;
+            return new CorruptFeatureBlobException(
+                location,
+                reasonWhenIntact,
+                $"{problem}{declared}, which does not fit the {length} bytes stored; the checksum is intact, so the blob was written inconsistently.");
+        }
+
+        if (declaredLength is { } expected && expected > length)
+        {
+            return new CorruptFeatureBlobException(
+                location,
+                FeatureBlobCorruption.Truncated,
+                $"{problem}, so the blob should be {expected} bytes long, but it is {length}; the checksum does not match either.");
+        }
+
+        var lengths = declaredLength is { } all ? $" ({all} bytes in all, but the blob is {length} bytes long)" : string.Empty;
+        return new CorruptFeatureBlobException(
+            location,
+            FeatureBlobCorruption.ChecksumMismatch,
+            $"{problem}{lengths}, and the checksum over the stored bytes does not match.");
+    }
+
+    private static async ValueTask<bool> IsChecksumIntactAsync(Stream source, long length, CancellationToken cancellationToken)
+    {
+        if (length < PreambleLength + ChecksumLength)
+        {
+            return false;
+        }
+
+        source.Position = 0;
+        var hasher = new XxHash3();
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            for (var remaining = length - ChecksumLength; remaining > 0;)
+            {
+                var count = (int)Math.Min(ChunkBytes, remaining);
+                await source.ReadExactlyAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                hasher.Append(buffer.AsSpan(0, count));
+                remaining -= count;
+            }
+
+            await source.ReadExactlyAsync(buffer.AsMemory(0, ChecksumLength), cancellationToken).ConfigureAwait(false);
+            return BinaryPrimitives.ReadUInt64LittleEndian(buffer) == hasher.GetCurrentHashAsUInt64();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] EncodeHeader(FeatureBlobHeader header)
+    {
+        var track = Utf8(header.Key.TrackRef, "track reference", nameof(header));
+        var profile = Utf8(header.Key.AnalysisProfileId, "analysis profile id", nameof(header));
+        var descriptor = Utf8(header.Descriptor.ToString(), "descriptor id", nameof(header));
+        var source = Utf8(header.SourceContentHash, "source content hash", nameof(header));
+        var calculator = Utf8(header.CalculatorId, "calculator id", nameof(header));
+        var headerLength = MinHeaderLength + track.Length + profile.Length + descriptor.Length + source.Length + calculator.Length;
+        if (headerLength > ushort.MaxValue)
+        {
+            throw new ArgumentException(
+                $"The header of {header.Descriptor} for {header.Key} encodes to {headerLength} bytes; at most {ushort.MaxValue} fit.", nameof(header));
+        }
+
+        var bytes = new byte[PreambleLength + headerLength];
+        var span = bytes.AsSpan();
+        Magic.CopyTo(span);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)FeatureBlobHeader.CurrentFormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)headerLength);
+        var at = PreambleLength;
+        WriteString(span, ref at, track);
+        WriteString(span, ref at, profile);
+        WriteString(span, ref at, descriptor);
+        Convert.FromHexString(header.ProfileRevisionHash.Value).CopyTo(span[at..]);
+        at += RevisionHashLength;
+        WriteString(span, ref at, source);
+        WriteString(span, ref at, calculator);
+        foreach (var value in (ReadOnlySpan<int>)[header.CalculatorVersion, header.SampleRate, header.HopSize, header.WindowSize, header.FrameCount, header.ValuesPerFrame])
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], value);
+            at += sizeof(int);
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Utf8(string value, string what, string paramName)
+    {
+        try
+        {
+            return StrictUtf8.GetBytes(value);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"The {what} '{value}' is not valid UTF-16 (it holds a lone surrogate) and cannot be stored.", paramName, e);
+        }
+    }
+
+    private static void WriteString(Span<byte> span, ref int at, byte[] utf8)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(span[at..], (ushort)utf8.Length);
+        utf8.CopyTo(span[(at + 2)..]);
+        at += 2 + utf8.Length;
+    }
+
+    private static void WriteLittleEndian(ReadOnlySpan<float> values, Span<byte> destination)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(values).CopyTo(destination);
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(destination[(i * sizeof(float))..], values[i]);
+        }
+    }
+
+    private static void ReadLittleEndian(ReadOnlySpan<byte> source, Span<float> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            source.CopyTo(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * sizeof(float))..]);
+        }
+    }
+
+    private static string Hex(ulong value) => "0x" + value.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>The header fields as stored, before validation.</summary>
+    private readonly struct RawHeader
+    {
+        private readonly byte[] _track;
+        private readonly byte[] _profile;
+        private readonly byte[] _descriptor;
+        private readonly byte[] _revision;
+        private readonly byte[] _source;
+        private readonly byte[] _calculator;
+
+        private RawHeader(byte[] track, byte[] profile, byte[] descriptor, byte[] revision, byte[] source, byte[] calculator, ReadOnlySpan<byte> ints)
+        {
+            _track = track;
+            _profile = profile;
+            _descriptor = descriptor;
+            _revision = revision;
+            _source = source;
+            _calculator = calculator;
+            CalculatorVersion = BinaryPrimitives.ReadInt32LittleEndian(ints);
+            SampleRate = BinaryPrimitives.ReadInt32LittleEndian(ints[4..]);
+            HopSize = BinaryPrimitives.ReadInt32LittleEndian(ints[8..]);
+            WindowSize = BinaryPrimitives.ReadInt32LittleEndian(ints[12..]);
+            FrameCount = BinaryPrimitives.ReadInt32LittleEndian(ints[16..]);
+            ValuesPerFrame = BinaryPrimitives.ReadInt32LittleEndian(ints[20..]);
+        }
+
+        public int CalculatorVersion { get; }
+
+        public int SampleRate { get; }
+
+        public int HopSize { get; }
+
+        public int WindowSize { get; }
+
+        public int FrameCount { get; }
+
+        public int ValuesPerFrame { get; }
+
+        public static bool TryParse(ReadOnlySpan<byte> header, out RawHeader raw, out string problem)
+        {
+            raw = default;
+            var at = 0;
+            if (!TryReadString(header, ref at, "track reference", out var track, out problem) ||
+                !TryReadString(header, ref at, "analysis profile id", out var profile, out problem) ||
+                !TryReadString(header, ref at, "descriptor id", out var descriptor, out problem))
+            {
+                return false;
+            }
+
+            if (header.Length - at < RevisionHashLength)
+            {
+                problem = $"its {header.Length}-byte header ends inside the profile revision hash at byte {at}";
+                return false;
+            }
+
+            var revision = header.Slice(at, RevisionHashLength).ToArray();
+            at += RevisionHashLength;
+            if (!TryReadString(header, ref at, "source content hash", out var source, out problem) ||
+                !TryReadString(header, ref at, "calculator id", out var calculator, out problem))
+            {
+                return false;
+            }
+
+            if (header.Length - at != 6 * sizeof(int))
+            {
+                problem = $"its {header.Length}-byte header has {header.Length - at} bytes left for the six 4-byte integer fields, not 24";
+                return false;
+            }
+
+            raw = new RawHeader(track, profile, descriptor, revision, source, calculator, header[at..]);
+            return true;
+        }
+
+        public FeatureBlobHeader ToHeader(string location)
+        {
+            string field = "track reference";
+            try
+            {
+                var track = StrictUtf8.GetString(_track);
+                field = "analysis profile id";
+                var profile = StrictUtf8.GetString(_profile);
+                field = "descriptor id";
+                var descriptorText = StrictUtf8.GetString(_descriptor);
+                field = "source content hash";
+                var source = StrictUtf8.GetString(_source);
+                field = "calculator id";
+                var calculator = StrictUtf8.GetString(_calculator);
+                field = "descriptor id";
+                var descriptor = DescriptorId.Parse(descriptorText);
+                if (!string.Equals(descriptor.ToString(), descriptorText, StringComparison.Ordinal))
+                {
+                    throw new FormatException($"descriptor id '{descriptorText}' is not in canonical form ('{descriptor}')");
+                }
+
+                field = "header";
+                return new FeatureBlobHeader(
+                    new CacheKey(track, profile),
+                    descriptor,
+                    ProfileRevisionHash.Parse(Convert.ToHexStringLower(_revision)),
+                    source,
+                    calculator,
+                    CalculatorVersion,
+                    SampleRate,
+                    HopSize,
+                    WindowSize,
+                    FrameCount,
+                    ValuesPerFrame);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or DecoderFallbackException)
+            {
+                throw new CorruptFeatureBlobException(
+                    location,
+                    FeatureBlobCorruption.InvalidHeader,
+                    $"its checksum is intact but its {field} is invalid: {e.Message}",
+                    e);
+            }
+        }
+
+        private static bool TryReadString(ReadOnlySpan<byte> header, ref int at, string what, out byte[] value, out string problem)
+        {
+            value = [];
+            if (header.Length - at < 2)
+            {
+                problem = $"its {header.Length}-byte header ends before the length of the {what} at byte {at}";
+                return false;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(header[at..]);
+            if (header.Length - at - 2 < length)
+            {
+                problem = $"its {what} is {length} bytes long, past the end of the {header.Length}-byte header";
+                return false;
+            }
+
+            value = header.Slice(at + 2, length).ToArray();
+            at += 2 + length;
+            problem = string.Empty;
+            return true;
+        }
+    }
+}

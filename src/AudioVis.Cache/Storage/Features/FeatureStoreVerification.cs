@@ -1,0 +1,20 @@
+using AudioVis.Cache.Descriptors;
+
+namespace AudioVis.Cache.Storage.Features;
+
+/// <summary>Checks shared by the feature stores.</summary>
+internal static class FeatureStoreVerification
+{
+    /// <summary>Throws when a verified blob names another entry than the one it was stored under (a path hash collision, a misplaced file).</summary>
+    public static void ThrowIfNotFor(FeatureBlob blob, CacheKey key, DescriptorId descriptor, string location)
+    {
+        var header = blob.Header;
+        if (!header.Key.Equals(key) || !header.Descriptor.Equals(descriptor))
+        {
+            throw new CorruptFeatureBlobException(
+                location,
+                FeatureBlobCorruption.IdentityMismatch,
+                $"it holds {header.Descriptor} for '{header.Key}', but was read as {descriptor} for '{key}'.");
+        }
+    }
+}

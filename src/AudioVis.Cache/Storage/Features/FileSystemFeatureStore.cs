@@ -1,0 +1,189 @@
+using AudioVis.Cache.Descriptors;
+
+namespace AudioVis.Cache.Storage.Features;
+
+/// <summary>
+/// An <see cref="IFeatureStore"/> that keeps one file per blob under a cache root directory, written atomically
+/// (temporary file in the same directory, flushed to disk, then renamed over the old file) and verified on every read.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Layout: <c>&lt;root&gt;/&lt;h[0..2]&gt;/&lt;h&gt;/&lt;profile&gt;/&lt;descriptor&gt;.avcf</c>, where <c>h</c> is the
+/// SHA-256 of the track reference, so any track reference (a path, a URI, 1 024 characters of Unicode) is safe. The
+/// header inside each file repeats the full key and descriptor and a read checks them, so a hash collision or a
+/// misplaced file can never return another track's data. See docs/feature-blobs.md.
+/// </para>
+/// <para>
+/// A crash during a write leaves the previous blob intact; it may leave a hidden <c>.*.tmp</c> file in the
+/// descriptor's directory, which reads and listings ignore.
+/// </para>
+/// </remarks>
+public sealed class FileSystemFeatureStore : IFeatureStore
+{
+    /// <summary>Initializes a new instance of the <see cref="FileSystemFeatureStore"/> class.</summary>
+    /// <param name="rootDirectory">The cache root directory; created on the first write if it does not exist.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="rootDirectory"/> is empty, white space or not a valid path.</exception>
+    public FileSystemFeatureStore(string rootDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(rootDirectory);
+        if (string.IsNullOrWhiteSpace(rootDirectory))
+        {
+            throw new ArgumentException($"The feature store's root directory must not be empty or white space; got '{rootDirectory}'.", nameof(rootDirectory));
+        }
+
+        RootDirectory = Path.GetFullPath(rootDirectory);
+    }
+
+    /// <summary>Gets the full path of the cache root directory.</summary>
+    public string RootDirectory { get; }
+
+    /// <summary>Test hook: wraps the stream a write goes through, to fail or cancel it midway.</summary>
+    internal Func<Stream, Stream>? WriteStreamWrapper { get; init; }
+
+    /// <summary>Test hook: called with the temporary file's path after it is flushed to disk and before it is renamed.</summary>
+    internal Action<string>? BeforeCommit { get; init; }
+
+    /// <summary>Gets the path of the file that holds (or would hold) a blob.</summary>
+    /// <param name="key">The {track, profile}.</param>
+    /// <param name="descriptor">The descriptor id, channel alias included.</param>
+    /// <returns>The full path.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is the default value, or its track reference holds a lone surrogate.</exception>
+    public string GetBlobPath(CacheKey key, DescriptorId descriptor)
+    {
+        StoreGuard.ThrowIfDefault(key);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return Path.Combine(FeatureStorePaths.GetKeyDirectory(RootDirectory, key), FeatureStorePaths.GetBlobFileName(descriptor));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var path = GetBlobPath(blob.Header.Key, blob.Header.Descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var file = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+            });
+            await using (file.ConfigureAwait(false))
+            {
+                var stream = WriteStreamWrapper?.Invoke(file) ?? file;
+                await FeatureBlobFormat.WriteAsync(blob, stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            // Past this point the new blob is durable; a cancellation now still leaves the previous blob in place.
+            cancellationToken.ThrowIfCancellationRequested();
+            BeforeCommit?.Invoke(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<FeatureBlob?> ReadAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
+    {
+        var path = GetBlobPath(key, descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+        FileStream file;
+        try
+        {
+            // FileShare.Delete lets a writer rename a new blob over this one while it is being read.
+            file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        FeatureBlob blob;
+        await using (file.ConfigureAwait(false))
+        {
+            blob = await FeatureBlobFormat.ReadAsync(file, path, cancellationToken).ConfigureAwait(false);
+        }
+
+        FeatureStoreVerification.ThrowIfNotFor(blob, key, descriptor, path);
+        return blob;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> DeleteAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
+    {
+        var path = GetBlobPath(key, descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!File.Exists(path))
+        {
+            return new(false);
+        }
+
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return new(false);
+        }
+
+        return new(true);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default)
+    {
+        StoreGuard.ThrowIfDefault(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        var directory = FeatureStorePaths.GetKeyDirectory(RootDirectory, key);
+        var result = new List<DescriptorId>();
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory))
+            {
+                if (FeatureStorePaths.TryParseBlobFileName(Path.GetFileName(file), out var descriptor))
+                {
+                    result.Add(descriptor);
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return new(Array.Empty<DescriptorId>());
+        }
+
+        result.Sort();
+        return new(result);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The write already failed; its exception is the one to report. A leftover .tmp file is ignored by reads.
+        }
+    }
+}

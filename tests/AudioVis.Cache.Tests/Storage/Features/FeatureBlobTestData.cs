@@ -1,0 +1,56 @@
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
+
+namespace AudioVis.Cache.Tests.Storage.Features;
+
+/// <summary>Blobs for the feature-store and sampler tests.</summary>
+internal static class FeatureBlobTestData
+{
+    public static readonly ProfileRevisionHash Revision =
+        ProfileRevisionHash.Parse("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+
+    public static readonly CacheKey Key = new("track.wav", "default");
+
+    public static FeatureBlobHeader Header(
+        CacheKey? key = null,
+        string descriptor = "rms@L",
+        int sampleRate = 48000,
+        int hopSize = 512,
+        int windowSize = 1024,
+        int frameCount = 3,
+        int valuesPerFrame = 2) =>
+        new(
+            key ?? Key,
+            DescriptorId.Parse(descriptor),
+            Revision,
+            "src-0001",
+            "time",
+            1,
+            sampleRate,
+            hopSize,
+            windowSize,
+            frameCount,
+            valuesPerFrame);
+
+    /// <summary>A blob whose values are a function of frame and value index, seeded so different blobs differ.</summary>
+    public static FeatureBlob Blob(CacheKey? key = null, string descriptor = "rms@L", int frameCount = 3, int valuesPerFrame = 2, float seed = 0)
+    {
+        var header = Header(key, descriptor, frameCount: frameCount, valuesPerFrame: valuesPerFrame);
+        var values = new float[header.ValueCount];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = seed + (i * 0.25f) - 1f;
+        }
+
+        return new FeatureBlob(header, values);
+    }
+
+    /// <summary>The blob whose encoding is pinned by the golden tests. Never change it.</summary>
+    public static FeatureBlob Golden() =>
+        new(Header(frameCount: 3, valuesPerFrame: 2), [0f, 0.5f, 1f, -1f, 2.5f, -0.0f]);
+
+    /// <summary>Compares values bit for bit (NaN payloads and −0 included).</summary>
+    public static int[] Bits(FeatureBlob blob) => [.. blob.Values.ToArray().Select(BitConverter.SingleToInt32Bits)];
+}
