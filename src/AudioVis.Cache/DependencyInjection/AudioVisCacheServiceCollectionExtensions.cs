@@ -1,10 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
+using AudioVis.Cache.Analysis;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +19,9 @@ public static class AudioVisCacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
-    /// the diff scheduler and an in-memory cache metadata store. Every registration uses <c>TryAdd</c>, so a host
+    /// the diff scheduler, an in-memory cache metadata store, the feature store (on disk under
+    /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory), the track audio resolver (files under
+    /// <see cref="AudioVisCacheOptions.AudioRoot"/>) and the audio analyzer. Every registration uses <c>TryAdd</c>, so a host
     /// can register its own implementation of any part first; calling this twice is harmless.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -48,6 +52,19 @@ public static class AudioVisCacheServiceCollectionExtensions
             IEnumerable<AnalysisProfile> profiles = value.IncludeDefaultProfile ? [AnalysisProfile.Default, .. value.Profiles] : value.Profiles;
             return new AnalysisProfileRegistry(profiles, sp.GetRequiredService<ILogger<AnalysisProfileRegistry>>());
         });
+        services.TryAddSingleton<IFeatureStore>(sp =>
+        {
+            var root = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot;
+            return root is null ? new InMemoryFeatureStore() : new FileSystemFeatureStore(root);
+        });
+        services.TryAddSingleton<ITrackAudioResolver>(sp =>
+            new FileSystemTrackAudioResolver(sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AudioRoot ?? Directory.GetCurrentDirectory()));
+        services.TryAddSingleton<IAudioAnalyzer>(sp => new AudioAnalyzer(
+            sp.GetRequiredService<ITrackAudioResolver>(),
+            sp.GetRequiredService<IFeatureStore>(),
+            sp.GetRequiredService<ICacheMetadataStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            CalculatorRegistry.BuiltIn));
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
@@ -87,6 +104,43 @@ public static class AudioVisCacheServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider, TProvider>());
+        return builder;
+    }
+
+    /// <summary>Replaces the default feature store (on disk under <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory) with the integrator's implementation.</summary>
+    /// <typeparam name="TStore">The store type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseFeatureStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IAudioVisCacheBuilder builder)
+        where TStore : class, IFeatureStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFeatureStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Replaces the default track audio resolver (files under <see cref="AudioVisCacheOptions.AudioRoot"/>) with the host's own.</summary>
+    /// <typeparam name="TResolver">The resolver type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseTrackAudioResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TResolver>(this IAudioVisCacheBuilder builder)
+        where TResolver : class, ITrackAudioResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITrackAudioResolver, TResolver>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Computes track content hashes by decoding the tracks through the <see cref="ITrackAudioResolver"/> (cached until the
+    /// resolver's change token changes), so diffs report "source changed" after a file is replaced.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseResolverSourceHashes(this IAudioVisCacheBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider>(sp => new ResolverTrackSourceHashProvider(sp.GetRequiredService<ITrackAudioResolver>())));
         return builder;
     }
 }
