@@ -5,7 +5,8 @@ namespace AudioVis.Cache.FeatureCheck;
 
 /// <summary>
 /// Checks every accelerated FFT path against a double-precision reference DFT and against the scalar path,
-/// printing the path the plan picks by default. Exit code 0 when every check passes.
+/// printing the path the plan picks by default. Exit code 0 when every check passes. With the argument
+/// <c>analyzer-golden</c> it prints the combined blob hash of every analyzer golden signal instead.
 /// </summary>
 internal static class Program
 {
@@ -14,8 +15,13 @@ internal static class Program
 
     private const double RelativeTolerance = 1e-5;
 
-    private static int Main()
+    private static int Main(string[] args)
     {
+        if (args is ["analyzer-golden"])
+        {
+            return AnalyzerGoldenMain();
+        }
+
         var defaultPath = FftKernel.DetectPath();
         Console.WriteLine(DefaultPathPrefix + defaultPath);
         var paths = Enum.GetValues<FftKernelPath>().Where(FftKernel.IsSupported).ToArray();
@@ -68,6 +74,18 @@ internal static class Program
 
         Console.WriteLine(failed ? "result: FAILED" : "result: ok");
         return failed ? 1 : 0;
+    }
+
+    // Prints the default FFT path and one combined blob hash per golden signal, for AudioAnalyzerSimdTests.
+    private static int AnalyzerGoldenMain()
+    {
+        Console.WriteLine(DefaultPathPrefix + FftKernel.DetectPath());
+        foreach (var name in AnalyzerGolden.Names)
+        {
+            Console.WriteLine(AnalyzerGolden.GoldenPrefix + name + " " + AnalyzerGolden.CombinedHash(AnalyzerGolden.BlobHashes(name)));
+        }
+
+        return 0;
     }
 
     private static IEnumerable<float[]> Signals(int size)
