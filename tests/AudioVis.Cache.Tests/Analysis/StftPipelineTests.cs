@@ -20,14 +20,17 @@ public sealed class StftPipelineTests
     [Test]
     public void Run_EveryV1DescriptorOnFourChannels_AllocatesNothingPerFrame()
     {
-        // Warm up (JIT, static tables) on a short track, then measure a 20 s one: 1,719 frames × 4 channels × 14 computers.
-        Run(AnalyzerGolden.Frames, out _);
-        var allocated = Run(44_100 * 20, out var frames);
+        // Warm up (JIT tiers, static tables) on 20 s of audio, then measure 60 s runs: 5,164 frames × 4 channels × 14
+        // computers. One allocation per frame would be at least 24 B × 5,164 frames in every run; one-off runtime work
+        // (a tier-1 rejit finishing mid-run, seen under load) hits one run at most, hence the smallest of three.
+        Run(44_100 * 20, out _);
+        var frames = 0;
+        var allocated = Enumerable.Range(0, 3).Min(_ => Run(44_100 * 60, out frames));
 
         Assert.Multiple(() =>
         {
-            Assert.That(frames, Is.EqualTo(1_719));
-            Assert.That(allocated, Is.LessThan(1_024), "bytes allocated by a whole run after construction");
+            Assert.That(frames, Is.EqualTo(5_164));
+            Assert.That(allocated, Is.LessThan(4_096), "bytes allocated by a whole run after construction");
         });
     }
 
