@@ -4,6 +4,7 @@ using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.FeatureCheck;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
 using NAudio.Wave;
 
 namespace AudioVis.Cache.Tests.Analysis;
@@ -301,6 +302,25 @@ public sealed class AudioAnalyzerTests
     }
 
     [Test]
+    public async Task AnalyzeAsync_BlobWriteFailsPartWay_WritesNoRecord()
+    {
+        var features = new FailingFeatureStore(failOnWrite: 3);
+        var metadata = new InMemoryCacheMetadataStore();
+        var analyzer = new AudioAnalyzer(
+            new AnalyzerGolden.DelegateTrackAudioResolver(AnalyzerGolden.Source), features, metadata, TimeProvider.System, CalculatorRegistry.BuiltIn);
+        var request = new AnalysisRequest(AnalysisProfile.Default, "stereo", [.. All]);
+
+        var ex = await Assert.ThrowsAsync<IOException>(async () => await analyzer.AnalyzeAsync(request, null));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ex!.Message, Is.EqualTo("disk full"));
+            Assert.That(await features.ListAsync(request.Key), Has.Count.EqualTo(2), "blobs written before the failure stay (each atomic)");
+            Assert.That(await metadata.GetRecordsAsync(request.Key), Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task AnalyzeAsync_TrackShorterThanOneWindow_WritesBlobsWithZeroFrames()
     {
         var harness = new AnalyzerHarness(_ => AudioSources.FromPcm("short", 44_100, 2, new float[2 * 2047]));
@@ -373,6 +393,25 @@ public sealed class AudioAnalyzerTests
             Assert.That(ex!.TrackRef, Is.EqualTo("../outside.wav"));
             Assert.That(await harness.SnapshotAsync(request.Key), Is.Empty);
         });
+    }
+
+    /// <summary>An in-memory feature store whose n-th write throws.</summary>
+    private sealed class FailingFeatureStore(int failOnWrite) : IFeatureStore
+    {
+        private readonly InMemoryFeatureStore _inner = new();
+        private int _writes;
+
+        public ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default) =>
+            ++_writes == failOnWrite ? throw new IOException("disk full") : _inner.WriteAsync(blob, cancellationToken);
+
+        public ValueTask<FeatureBlob?> ReadAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
+            _inner.ReadAsync(key, descriptor, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
+            _inner.DeleteAsync(key, descriptor, cancellationToken);
+
+        public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default) =>
+            _inner.ListAsync(key, cancellationToken);
     }
 
     /// <summary>A temporary folder deleted on dispose.</summary>
