@@ -12,4 +12,19 @@ public sealed class AudioVisCacheOptions
     /// <summary>Gets or sets a value indicating whether the built-in <c>default</c> profile is registered.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IncludeDefaultProfile { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the folder the default <see cref="Analysis.ITrackAudioResolver"/> resolves track references in: a track
+    /// reference is a path relative to it, and references that resolve outside it are rejected. A relative folder is
+    /// relative to the current directory at start-up.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the current directory at start-up.</value>
+    public string? AudioRoot { get; set; }
+
+    /// <summary>
+    /// Gets or sets the folder feature blobs are stored in (a <c>FileSystemFeatureStore</c>); when <see langword="null"/>,
+    /// blobs are kept in memory (an <c>InMemoryFeatureStore</c>, like the default in-memory metadata store).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: blobs in memory.</value>
+    public string? FeatureCacheRoot { get; set; }
 }

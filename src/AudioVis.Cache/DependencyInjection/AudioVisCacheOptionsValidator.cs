@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace AudioVis.Cache.DependencyInjection;
 
-/// <summary>Cross-field rules of <see cref="AudioVisCacheOptions"/>: profile ids unique, no null profiles.</summary>
+/// <summary>Cross-field rules of <see cref="AudioVisCacheOptions"/>: profile ids unique, no null profiles, folders valid paths when set.</summary>
 internal sealed class AudioVisCacheOptionsValidator : IValidateOptions<AudioVisCacheOptions>
 {
     public ValidateOptionsResult Validate(string? name, AudioVisCacheOptions options)
@@ -31,6 +31,31 @@ internal sealed class AudioVisCacheOptionsValidator : IValidateOptions<AudioVisC
             }
         }
 
+        CheckFolder(options.AudioRoot, nameof(AudioVisCacheOptions.AudioRoot), errors);
+        CheckFolder(options.FeatureCacheRoot, nameof(AudioVisCacheOptions.FeatureCacheRoot), errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckFolder(string? folder, string name, List<string> errors)
+    {
+        if (folder is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            errors.Add($"AudioVisCacheOptions.{name} is empty; set a folder or leave it null.");
+            return;
+        }
+
+        try
+        {
+            _ = Path.GetFullPath(folder);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            errors.Add($"AudioVisCacheOptions.{name} '{folder}' is not a valid path: {ex.Message}");
+        }
     }
 }

@@ -8,6 +8,7 @@ using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,8 +21,10 @@ public static class AudioVisCacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
-    /// the diff scheduler, an in-memory cache metadata store, and the regeneration queue with its availability signal and
-    /// export coordinator (the queue needs an <see cref="IAudioAnalyzer"/> registered by the host or the analysis package). Every registration uses <c>TryAdd</c>, so a host
+    /// the diff scheduler, an in-memory cache metadata store, the feature store (on disk under
+    /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory), the track audio resolver (files under
+    /// <see cref="AudioVisCacheOptions.AudioRoot"/>), the audio analyzer, and the regeneration queue with its availability
+    /// signal and export coordinator. Every registration uses <c>TryAdd</c>, so a host
     /// can register its own implementation of any part first; calling this twice is harmless.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -52,6 +55,19 @@ public static class AudioVisCacheServiceCollectionExtensions
             IEnumerable<AnalysisProfile> profiles = value.IncludeDefaultProfile ? [AnalysisProfile.Default, .. value.Profiles] : value.Profiles;
             return new AnalysisProfileRegistry(profiles, sp.GetRequiredService<ILogger<AnalysisProfileRegistry>>());
         });
+        services.TryAddSingleton<IFeatureStore>(sp =>
+        {
+            var root = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot;
+            return root is null ? new InMemoryFeatureStore() : new FileSystemFeatureStore(root);
+        });
+        services.TryAddSingleton<ITrackAudioResolver>(sp =>
+            new FileSystemTrackAudioResolver(sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AudioRoot ?? Directory.GetCurrentDirectory()));
+        services.TryAddSingleton<IAudioAnalyzer>(sp => new AudioAnalyzer(
+            sp.GetRequiredService<ITrackAudioResolver>(),
+            sp.GetRequiredService<IFeatureStore>(),
+            sp.GetRequiredService<ICacheMetadataStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            CalculatorRegistry.BuiltIn));
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
@@ -104,6 +120,43 @@ public static class AudioVisCacheServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider, TProvider>());
+        return builder;
+    }
+
+    /// <summary>Replaces the default feature store (on disk under <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory) with the integrator's implementation.</summary>
+    /// <typeparam name="TStore">The store type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseFeatureStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IAudioVisCacheBuilder builder)
+        where TStore : class, IFeatureStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFeatureStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Replaces the default track audio resolver (files under <see cref="AudioVisCacheOptions.AudioRoot"/>) with the host's own.</summary>
+    /// <typeparam name="TResolver">The resolver type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseTrackAudioResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TResolver>(this IAudioVisCacheBuilder builder)
+        where TResolver : class, ITrackAudioResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITrackAudioResolver, TResolver>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Computes track content hashes by decoding the tracks through the <see cref="ITrackAudioResolver"/> (cached until the
+    /// resolver's change token changes), so diffs report "source changed" after a file is replaced.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseResolverSourceHashes(this IAudioVisCacheBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider>(sp => new ResolverTrackSourceHashProvider(sp.GetRequiredService<ITrackAudioResolver>())));
         return builder;
     }
 

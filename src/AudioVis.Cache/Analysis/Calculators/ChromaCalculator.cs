@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -74,24 +75,53 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
 
     private static double PythonRemainder(double x, double m) => x - (m * Math.Floor(x / m));
 
-    private sealed class ChromaComputer(AnalysisContext context, double[] weights) : FrameComputer(context, Classes)
+    /// <summary>
+    /// Computes c = W·P with the weights stored bin-major (12 classes per bin), so one pass over the bins updates all
+    /// 12 sums. Each class's sum still adds <c>w[c,k]·P[k]</c> for k = 0, 1, 2… in order, with a separate multiply
+    /// and add per element, so the result is bit-identical to the row-by-row loop on every vector width.
+    /// </summary>
+    private sealed class ChromaComputer : FrameComputer
     {
+        private readonly double[] _binMajor;
+
+        public ChromaComputer(AnalysisContext context, double[] weights)
+            : base(context, Classes)
+        {
+            var bins = context.BinCount;
+            _binMajor = new double[Classes * bins];
+            for (var c = 0; c < Classes; c++)
+            {
+                for (var k = 0; k < bins; k++)
+                {
+                    _binMajor[(k * Classes) + c] = weights[(c * bins) + k];
+                }
+            }
+        }
+
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var power = frame.Power;
+            var weights = _binMajor.AsSpan(0, power.Length * Classes);
+            var sum0 = Vector256<double>.Zero;
+            var sum1 = Vector256<double>.Zero;
+            var sum2 = Vector256<double>.Zero;
+            for (var k = 0; k < power.Length; k++)
+            {
+                var p = Vector256.Create((double)power[k]);
+                var w = weights.Slice(k * Classes, Classes);
+                sum0 += Vector256.Create<double>(w) * p;
+                sum1 += Vector256.Create<double>(w[4..]) * p;
+                sum2 += Vector256.Create<double>(w[8..]) * p;
+            }
+
             Span<double> chroma = stackalloc double[Classes];
+            sum0.CopyTo(chroma);
+            sum1.CopyTo(chroma[4..]);
+            sum2.CopyTo(chroma[8..]);
             var max = 0.0;
             for (var c = 0; c < Classes; c++)
             {
-                var row = weights.AsSpan(c * power.Length, power.Length);
-                var sum = 0.0;
-                for (var k = 0; k < power.Length; k++)
-                {
-                    sum += row[k] * power[k];
-                }
-
-                chroma[c] = sum;
-                max = Math.Max(max, sum);
+                max = Math.Max(max, chroma[c]);
             }
 
             // librosa leaves frames whose norm is below the smallest normal float unnormalised.

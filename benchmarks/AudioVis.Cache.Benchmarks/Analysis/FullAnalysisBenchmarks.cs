@@ -1,0 +1,51 @@
+using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Analysis.Audio;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
+using BenchmarkDotNet.Attributes;
+
+namespace AudioVis.Cache.Benchmarks.Analysis;
+
+/// <summary>
+/// Full default-profile analysis of a 10-minute stereo 44.1 kHz track: all 14 v1 descriptors on L, R, mid and side
+/// (56 blobs), written to in-memory stores. The analysis is single-threaded, so real-time factor per core = 600 s / mean.
+/// The STFT-only case (one channel, no descriptors, no writes) is the floor for context.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class FullAnalysisBenchmarks
+{
+    private float[] _samples = [];
+    private AudioAnalyzer? _analyzer;
+    private AnalysisRequest? _request;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _samples = AnalysisWorkload.Generate();
+        _request = new AnalysisRequest(AnalysisProfile.Default, "track-10min", [.. AnalysisWorkload.AllV1OnFourChannels]);
+    }
+
+    // Fresh stores per iteration, so one iteration's 1.7 GB of spectra do not pile onto the next.
+    [IterationSetup(Target = nameof(FullDefaultProfile))]
+    public void ResetStores() =>
+        _analyzer = new AudioAnalyzer(
+            new AnalysisWorkload.PcmResolver(_samples), new InMemoryFeatureStore(), new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn);
+
+    [Benchmark(Description = "all v1 descriptors @L @R @mid @side, in-memory stores")]
+    public int FullDefaultProfile() => _analyzer!.AnalyzeAsync(_request!, null).AsTask().GetAwaiter().GetResult().Count;
+
+    [Benchmark(Baseline = true, Description = "STFT magnitudes only, one channel (decode + hash + window + FFT + power)")]
+    public long StftOnlyOneChannel()
+    {
+        using var source = AudioSources.FromPcm("track-10min", AnalysisWorkload.SampleRate, 2, _samples);
+        var context = new AnalysisContext(AnalysisWorkload.SampleRate, AnalysisParameters.Default);
+        var frames = (int)StftPipeline.GetFrameCount(source.FrameCount, context.Parameters.WindowSize, context.Parameters.HopSize);
+        var pipeline = new StftPipeline(source, context, [(ChannelExtractor.Create(source, ChannelAlias.Left), [])], frames);
+        using var hasher = new AudioContentHasher(source);
+        pipeline.Run(hasher, null, CancellationToken.None);
+        return pipeline.FramesDecoded;
+    }
+}

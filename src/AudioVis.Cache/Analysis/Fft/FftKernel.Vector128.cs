@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AudioVis.Cache.Analysis.Fft;
+
+/// <content>128-bit kernels (4 lanes). Same expressions, same order as the scalar reference.</content>
+internal static partial class FftKernel
+{
+    private static void PackedRadix2Vector128(ReadOnlySpan<float> input, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        var half = input.Length >> 2;
+        ref var x0 = ref MemoryMarshal.GetReference(input);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var wr0 = ref MemoryMarshal.GetReference(twr);
+        ref var wi0 = ref MemoryMarshal.GetReference(twi);
+        for (var i = 0; i < half; i += 4)
+        {
+            Deinterleave128(ref x0, (nuint)(2 * i), out var ar, out var ai);
+            Deinterleave128(ref x0, (nuint)((2 * i) + (2 * half)), out var br, out var bi);
+            var wr = Vector128.LoadUnsafe(ref wr0, (nuint)i);
+            var wi = Vector128.LoadUnsafe(ref wi0, (nuint)i);
+            var dr = ar - br;
+            var di = ai - bi;
+            Zip128(ar + br, (dr * wr) - (di * wi), 0, out var loR, out var hiR);
+            Zip128(ai + bi, (dr * wi) + (di * wr), 0, out var loI, out var hiI);
+            loR.StoreUnsafe(ref yr0, (nuint)(2 * i));
+            hiR.StoreUnsafe(ref yr0, (nuint)((2 * i) + 4));
+            loI.StoreUnsafe(ref yi0, (nuint)(2 * i));
+            hiI.StoreUnsafe(ref yi0, (nuint)((2 * i) + 4));
+        }
+    }
+
+    // Splits 2W interleaved floats at `offset` into the W even-indexed (re) and W odd-indexed (im) values.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Deinterleave128(ref float x0, nuint offset, out Vector128<float> re, out Vector128<float> im)
+    {
+        var even = Vector128.Create(0, 2, 0, 2);
+        var odd = Vector128.Create(1, 3, 1, 3);
+        var lower = Vector128.Create(-1, -1, 0, 0).AsSingle();
+        var v0 = Vector128.LoadUnsafe(ref x0, offset);
+        var v1 = Vector128.LoadUnsafe(ref x0, offset + 4);
+        re = Vector128.ConditionalSelect(lower, Vector128.Shuffle(v0, even), Vector128.Shuffle(v1, even));
+        im = Vector128.ConditionalSelect(lower, Vector128.Shuffle(v0, odd), Vector128.Shuffle(v1, odd));
+    }
+
+    private static void Radix2Vector128(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        var half = xr.Length >> 1;
+        var s = 1 << strideLog2;
+        Debug.Assert(half % 4 == 0, "Radix-2 pass needs M/2 to be a multiple of the width.");
+        ref var xr0 = ref MemoryMarshal.GetReference(xr);
+        ref var xi0 = ref MemoryMarshal.GetReference(xi);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var wr0 = ref MemoryMarshal.GetReference(twr);
+        ref var wi0 = ref MemoryMarshal.GetReference(twi);
+        for (var i = 0; i < half; i += 4)
+        {
+            var ar = Vector128.LoadUnsafe(ref xr0, (nuint)i);
+            var ai = Vector128.LoadUnsafe(ref xi0, (nuint)i);
+            var br = Vector128.LoadUnsafe(ref xr0, (nuint)(i + half));
+            var bi = Vector128.LoadUnsafe(ref xi0, (nuint)(i + half));
+            var wr = Vector128.LoadUnsafe(ref wr0, (nuint)i);
+            var wi = Vector128.LoadUnsafe(ref wi0, (nuint)i);
+            var dr = ar - br;
+            var di = ai - bi;
+            var sumR = ar + br;
+            var sumI = ai + bi;
+            var difR = unit ? dr : (dr * wr) - (di * wi);
+            var difI = unit ? di : (dr * wi) + (di * wr);
+            if (s >= 4)
+            {
+                var o = i + ((i >> strideLog2) << strideLog2);
+                sumR.StoreUnsafe(ref yr0, (nuint)o);
+                sumI.StoreUnsafe(ref yi0, (nuint)o);
+                difR.StoreUnsafe(ref yr0, (nuint)(o + s));
+                difI.StoreUnsafe(ref yi0, (nuint)(o + s));
+            }
+            else
+            {
+                // Stride below the width: the 4 butterflies span 4/s values of p, and their outputs interleave
+                // in runs of s, so the sum and difference vectors are zipped with run length s into y[2i..2i+8).
+                Zip128(sumR, difR, strideLog2, out var loR, out var hiR);
+                Zip128(sumI, difI, strideLog2, out var loI, out var hiI);
+                loR.StoreUnsafe(ref yr0, (nuint)(2 * i));
+                hiR.StoreUnsafe(ref yr0, (nuint)((2 * i) + 4));
+                loI.StoreUnsafe(ref yi0, (nuint)(2 * i));
+                hiI.StoreUnsafe(ref yi0, (nuint)((2 * i) + 4));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zip128(Vector128<float> a, Vector128<float> b, int strideLog2, out Vector128<float> lo, out Vector128<float> hi)
+    {
+        switch (strideLog2)
+        {
+            case 0:
+                {
+                    var mask = Vector128.Create(-1, 0, -1, 0).AsSingle();
+                    var l = Vector128.Create(0, 0, 1, 1);
+                    var h = Vector128.Create(2, 2, 3, 3);
+                    lo = Vector128.ConditionalSelect(mask, Vector128.Shuffle(a, l), Vector128.Shuffle(b, l));
+                    hi = Vector128.ConditionalSelect(mask, Vector128.Shuffle(a, h), Vector128.Shuffle(b, h));
+                    break;
+                }
+
+            default:
+                {
+                    var mask = Vector128.Create(-1, -1, 0, 0).AsSingle();
+                    var l = Vector128.Create(0, 1, 0, 1);
+                    var h = Vector128.Create(2, 3, 2, 3);
+                    lo = Vector128.ConditionalSelect(mask, Vector128.Shuffle(a, l), Vector128.Shuffle(b, l));
+                    hi = Vector128.ConditionalSelect(mask, Vector128.Shuffle(a, h), Vector128.Shuffle(b, h));
+                    break;
+                }
+        }
+    }
+
+    private static void Radix4Vector128(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        var quarter = xr.Length >> 2;
+        var s = 1 << strideLog2;
+        var m = quarter >> strideLog2;
+        Debug.Assert(s % 4 == 0, "Radix-4 passes run with a stride of at least the width.");
+        ref var xr0 = ref MemoryMarshal.GetReference(xr);
+        ref var xi0 = ref MemoryMarshal.GetReference(xi);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var wr0 = ref MemoryMarshal.GetReference(twr);
+        ref var wi0 = ref MemoryMarshal.GetReference(twi);
+        for (var p = 0; p < m; p++)
+        {
+            var w1r = Vector128.Create(Unsafe.Add(ref wr0, 3 * p));
+            var w2r = Vector128.Create(Unsafe.Add(ref wr0, (3 * p) + 1));
+            var w3r = Vector128.Create(Unsafe.Add(ref wr0, (3 * p) + 2));
+            var w1i = Vector128.Create(Unsafe.Add(ref wi0, 3 * p));
+            var w2i = Vector128.Create(Unsafe.Add(ref wi0, (3 * p) + 1));
+            var w3i = Vector128.Create(Unsafe.Add(ref wi0, (3 * p) + 2));
+            var inBase = p << strideLog2;
+            var outBase = inBase << 2;
+            for (var q = 0; q < s; q += 4)
+            {
+                var i = (nuint)(inBase + q);
+                var ar = Vector128.LoadUnsafe(ref xr0, i);
+                var ai = Vector128.LoadUnsafe(ref xi0, i);
+                var br = Vector128.LoadUnsafe(ref xr0, i + (nuint)quarter);
+                var bi = Vector128.LoadUnsafe(ref xi0, i + (nuint)quarter);
+                var cr = Vector128.LoadUnsafe(ref xr0, i + (nuint)(2 * quarter));
+                var ci = Vector128.LoadUnsafe(ref xi0, i + (nuint)(2 * quarter));
+                var dr = Vector128.LoadUnsafe(ref xr0, i + (nuint)(3 * quarter));
+                var di = Vector128.LoadUnsafe(ref xi0, i + (nuint)(3 * quarter));
+                var t0r = ar + cr;
+                var t0i = ai + ci;
+                var t1r = ar - cr;
+                var t1i = ai - ci;
+                var t2r = br + dr;
+                var t2i = bi + di;
+                var t3r = bi - di;
+                var t3i = dr - br;
+                var u1r = t1r + t3r;
+                var u1i = t1i + t3i;
+                var u2r = t0r - t2r;
+                var u2i = t0i - t2i;
+                var u3r = t1r - t3r;
+                var u3i = t1i - t3i;
+                var o = (nuint)(outBase + q);
+                var su = (nuint)s;
+                (t0r + t2r).StoreUnsafe(ref yr0, o);
+                (t0i + t2i).StoreUnsafe(ref yi0, o);
+                if (unit)
+                {
+                    u1r.StoreUnsafe(ref yr0, o + su);
+                    u1i.StoreUnsafe(ref yi0, o + su);
+                    u2r.StoreUnsafe(ref yr0, o + (2 * su));
+                    u2i.StoreUnsafe(ref yi0, o + (2 * su));
+                    u3r.StoreUnsafe(ref yr0, o + (3 * su));
+                    u3i.StoreUnsafe(ref yi0, o + (3 * su));
+                }
+                else
+                {
+                    ((u1r * w1r) - (u1i * w1i)).StoreUnsafe(ref yr0, o + su);
+                    ((u1r * w1i) + (u1i * w1r)).StoreUnsafe(ref yi0, o + su);
+                    ((u2r * w2r) - (u2i * w2i)).StoreUnsafe(ref yr0, o + (2 * su));
+                    ((u2r * w2i) + (u2i * w2r)).StoreUnsafe(ref yi0, o + (2 * su));
+                    ((u3r * w3r) - (u3i * w3i)).StoreUnsafe(ref yr0, o + (3 * su));
+                    ((u3r * w3i) + (u3i * w3r)).StoreUnsafe(ref yi0, o + (3 * su));
+                }
+            }
+        }
+    }
+
+    private static int SplitVector128(ReadOnlySpan<float> zr, ReadOnlySpan<float> zi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi, Span<float> xr, Span<float> xi)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        var m = zr.Length;
+        var mid = m >> 1;
+        ref var zr0 = ref MemoryMarshal.GetReference(zr);
+        ref var zi0 = ref MemoryMarshal.GetReference(zi);
+        ref var wr0 = ref MemoryMarshal.GetReference(twr);
+        ref var wi0 = ref MemoryMarshal.GetReference(twi);
+        ref var xr0 = ref MemoryMarshal.GetReference(xr);
+        ref var xi0 = ref MemoryMarshal.GetReference(xi);
+        var k = 1;
+        for (; k + 4 <= mid; k += 4)
+        {
+            SplitPair128(ref zr0, ref zi0, ref wr0, ref wi0, k, m, out var er, out var ei, out var rr, out var ri);
+            var mirror = (nuint)(m - k - 3);
+            (er + rr).StoreUnsafe(ref xr0, (nuint)k);
+            (ei + ri).StoreUnsafe(ref xi0, (nuint)k);
+            Reverse128(er - rr).StoreUnsafe(ref xr0, mirror);
+            Reverse128(ri - ei).StoreUnsafe(ref xi0, mirror);
+        }
+
+        return k;
+    }
+
+    private static int SplitMagnitudesVector128(ReadOnlySpan<float> zr, ReadOnlySpan<float> zi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi, Span<float> magnitudes)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        var m = zr.Length;
+        var mid = m >> 1;
+        ref var zr0 = ref MemoryMarshal.GetReference(zr);
+        ref var zi0 = ref MemoryMarshal.GetReference(zi);
+        ref var wr0 = ref MemoryMarshal.GetReference(twr);
+        ref var wi0 = ref MemoryMarshal.GetReference(twi);
+        ref var mag0 = ref MemoryMarshal.GetReference(magnitudes);
+        var k = 1;
+        for (; k + 4 <= mid; k += 4)
+        {
+            SplitPair128(ref zr0, ref zi0, ref wr0, ref wi0, k, m, out var er, out var ei, out var rr, out var ri);
+            var lowR = er + rr;
+            var lowI = ei + ri;
+            var highR = er - rr;
+            var highI = ri - ei;
+            Vector128.Sqrt((lowR * lowR) + (lowI * lowI)).StoreUnsafe(ref mag0, (nuint)k);
+            Reverse128(Vector128.Sqrt((highR * highR) + (highI * highI))).StoreUnsafe(ref mag0, (nuint)(m - k - 3));
+        }
+
+        return k;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SplitPair128(ref float zr0, ref float zi0, ref float wr0, ref float wi0, int k, int m, out Vector128<float> er, out Vector128<float> ei, out Vector128<float> rr, out Vector128<float> ri)
+    {
+        var ar = Vector128.LoadUnsafe(ref zr0, (nuint)k);
+        var ai = Vector128.LoadUnsafe(ref zi0, (nuint)k);
+        var br = Reverse128(Vector128.LoadUnsafe(ref zr0, (nuint)(m - k - 3)));
+        var bi = Reverse128(Vector128.LoadUnsafe(ref zi0, (nuint)(m - k - 3)));
+        var c = Vector128.LoadUnsafe(ref wr0, (nuint)k);
+        var s = Vector128.LoadUnsafe(ref wi0, (nuint)k);
+        var half = Vector128.Create(0.5f);
+        var gr = ai + bi;
+        var gi = br - ar;
+        er = half * (ar + br);
+        ei = half * (ai - bi);
+        rr = (c * gr) - (s * gi);
+        ri = (c * gi) + (s * gr);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Reverse128(Vector128<float> v) => Vector128.Shuffle(v, Vector128.Create(3, 2, 1, 0));
+}

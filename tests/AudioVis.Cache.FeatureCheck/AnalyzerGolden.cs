@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Analysis.Audio;
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
+
+namespace AudioVis.Cache.FeatureCheck;
+
+/// <summary>
+/// The generated signals of the analyzer's golden test and the hash of every blob the analyzer writes for them.
+/// Compiled into the test project as well (linked), so the test and the SIMD-off child process hash the same thing.
+/// </summary>
+internal static class AnalyzerGolden
+{
+    public const int SampleRate = 44_100;
+
+    // 1.5 s: 126 frames of the default profile (N = 2048, hop = 512).
+    public const int Frames = 66_150;
+
+    public const string GoldenPrefix = "golden ";
+
+    public static readonly string[] Names = ["sine", "sweep", "noise", "clicks", "stereo"];
+
+    public static string[] V1Names { get; } =
+    [
+        "spectrum", "spectrum.db", "spectrum.bands32", "rms", "peak", "zcr", "waveform.minmax", "spectral.centroid",
+        "spectral.rolloff", "spectral.flux", "spectral.flatness", "onset.strength", "chroma", "mfcc",
+    ];
+
+    /// <summary>Every v1 descriptor (spectrum.bands32 for the bands family), on the default channel and on L, R, mid and side.</summary>
+    public static IReadOnlyList<DescriptorId> AllDescriptors { get; } = BuildDescriptors();
+
+    /// <summary>Interleaved samples and channel count of a named signal.</summary>
+    public static (float[] Samples, int Channels) Signal(string name)
+    {
+        switch (name)
+        {
+            case "sine":
+                return (Generate(n => 0.5 * Math.Sin(2.0 * Math.PI * 1000.0 * n / SampleRate)), 1);
+            case "sweep":
+                {
+                    // Logarithmic sweep 20 Hz → 20 kHz over the signal: phase = 2π·f0·T/ln(f1/f0)·(e^{t·ln(f1/f0)/T} − 1).
+                    var duration = (double)Frames / SampleRate;
+                    var rate = Math.Log(20_000.0 / 20.0);
+                    return (Generate(n => 0.5 * Math.Sin(2.0 * Math.PI * 20.0 * duration / rate * (Math.Exp(n / (double)SampleRate * rate / duration) - 1.0))), 1);
+                }
+
+            case "noise":
+                {
+                    var random = new Random(12345);
+                    return (Generate(_ => random.NextDouble() - 0.5), 1);
+                }
+
+            case "clicks":
+                return (Generate(n => n % 11_025 == 100 ? 0.9 : 0.0), 1);
+            case "stereo":
+                {
+                    var random = new Random(54321);
+                    var samples = new float[Frames * 2];
+                    for (var n = 0; n < Frames; n++)
+                    {
+                        samples[2 * n] = (float)(0.5 * Math.Sin(2.0 * Math.PI * 440.0 * n / SampleRate));
+                        samples[(2 * n) + 1] = (float)(0.25 * (random.NextDouble() - 0.5));
+                    }
+
+                    return (samples, 2);
+                }
+
+            default:
+                throw new ArgumentException($"Unknown signal '{name}'.", nameof(name));
+        }
+    }
+
+    public static IAudioSource Source(string name)
+    {
+        var (samples, channels) = Signal(name);
+        return AudioSources.FromPcm(name, SampleRate, channels, samples);
+    }
+
+    /// <summary>Analyses a signal with every descriptor and returns each blob's SHA-256 (of the bytes the store holds), in descriptor order.</summary>
+    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, Func<string, IAudioSource>? open = null)
+    {
+        var features = new InMemoryFeatureStore();
+        var analyzer = new AudioAnalyzer(
+            new DelegateTrackAudioResolver(open ?? Source),
+            features,
+            new InMemoryCacheMetadataStore(),
+            TimeProvider.System,
+            CalculatorRegistry.BuiltIn);
+        var request = new AnalysisRequest(AnalysisProfile.Default, name, [.. AllDescriptors]);
+        analyzer.AnalyzeAsync(request, null).AsTask().GetAwaiter().GetResult();
+        return [.. request.Descriptors.Select(d => (d, Convert.ToHexStringLower(SHA256.HashData(features.GetStoredBytes(request.Key, d)!))))];
+    }
+
+    /// <summary>One hash over every blob hash of a signal: SHA-256 of the lines <c>descriptor=blob-hash</c>.</summary>
+    public static string CombinedHash(IReadOnlyList<(DescriptorId Descriptor, string Hash)> blobHashes)
+    {
+        var text = new StringBuilder();
+        foreach (var (descriptor, hash) in blobHashes)
+        {
+            text.Append(descriptor.ToString()).Append('=').Append(hash).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static float[] Generate(Func<int, double> sample)
+    {
+        var samples = new float[Frames];
+        for (var n = 0; n < Frames; n++)
+        {
+            samples[n] = (float)sample(n);
+        }
+
+        return samples;
+    }
+
+    private static DescriptorId[] BuildDescriptors()
+    {
+        ChannelAlias[] channels = [ChannelAlias.Mono, ChannelAlias.Left, ChannelAlias.Right, ChannelAlias.Mid, ChannelAlias.Side];
+        return [.. V1Names.SelectMany(name => channels.Select(channel => DescriptorId.Create(name, channel)))];
+    }
+
+    /// <summary>Resolves every track reference with a delegate (generated audio).</summary>
+    internal sealed class DelegateTrackAudioResolver(Func<string, IAudioSource> open) : ITrackAudioResolver
+    {
+        private int _openCount;
+
+        public int OpenCount => Volatile.Read(ref _openCount);
+
+        public IAudioSource Open(string trackRef)
+        {
+            Interlocked.Increment(ref _openCount);
+            return open(trackRef);
+        }
+
+        public string? GetChangeToken(string trackRef) => null;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Reflection;
+using AudioVis.Cache.FeatureCheck;
+
+namespace AudioVis.Cache.Tests.Analysis;
+
+/// <summary>
+/// Runs the analyzer golden signals in a child process (AudioVis.Cache.FeatureCheck <c>analyzer-golden</c>) with SIMD
+/// switched off step by step, and checks every path writes the same blob bytes as the golden hashes.
+/// </summary>
+public sealed class AudioAnalyzerSimdTests
+{
+    private static IEnumerable<TestCaseData> Environments()
+    {
+        yield return new TestCaseData(string.Empty).SetArgDisplayNames("defaults");
+        yield return new TestCaseData("DOTNET_EnableAVX512F=0;DOTNET_EnableAVX512=0").SetArgDisplayNames("AVX512 off");
+        yield return new TestCaseData("DOTNET_EnableAVX2=0").SetArgDisplayNames("AVX2 off");
+        yield return new TestCaseData("DOTNET_EnableHWIntrinsic=0").SetArgDisplayNames("HWIntrinsic off");
+    }
+
+    [TestCaseSource(nameof(Environments))]
+    public void AnalyzerGolden_WithSimdSwitchedOffInChildProcess_WritesTheGoldenBlobs(string variables)
+    {
+        var (exitCode, output) = RunFeatureCheck(variables);
+
+        var lines = output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith(AnalyzerGolden.GoldenPrefix, StringComparison.Ordinal)).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(lines, Is.EqualTo(AnalyzerGolden.Names.Select(n => $"{AnalyzerGolden.GoldenPrefix}{n} {AudioAnalyzerTests.Golden[n]}")), output);
+        });
+    }
+
+    private static (int ExitCode, string Output) RunFeatureCheck(string variables)
+    {
+        var path = typeof(AudioAnalyzerSimdTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "FeatureCheckPath").Value!;
+        Assert.That(File.Exists(path), Is.True, $"FeatureCheck not built at {path}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(path);
+        start.ArgumentList.Add("analyzer-golden");
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var assignment in variables.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = assignment.Split('=');
+            start.Environment[parts[0]] = parts[1];
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill();
+            Assert.Fail("FeatureCheck did not finish within two minutes.");
+        }
+
+        return (process.ExitCode, output + error.Result);
+    }
+}
