@@ -1,7 +1,9 @@
+using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -10,8 +12,9 @@ namespace AudioVis.Cache.Cli;
 
 /// <summary>
 /// The demo: a host with four visual elements publishes intents against a cache seeded with entries of every
-/// kind (current, computed with older profile parameters, by an older calculator, no longer requested), then edits
-/// a profile and an element, and shows what the library reports after each step.
+/// kind (current, computed with older profile parameters, by an older calculator, no longer requested), edits a
+/// profile and an element, then regenerates everything that is missing or stale from synthetic audio, and shows
+/// what the library reports after each step.
 /// </summary>
 internal static class DemoCommand
 {
@@ -22,6 +25,7 @@ internal static class DemoCommand
     {
         var hiRes = new AnalysisProfile("hires", AnalysisParameters.Default with { WindowSize = 4096, FftSize = 4096, HopSize = 1024 }, "HighRes FFT");
         var services = new ServiceCollection();
+        services.AddSingleton<ITrackAudioResolver>(new DemoAudio());
         services.AddAudioVisCache(o => o.Profiles.Add(hiRes));
         await using var provider = services.BuildServiceProvider();
 
@@ -58,6 +62,21 @@ internal static class DemoCommand
         console.Write(new Rule("[bold]3. The 'HighRes FFT' profile's hop changes; the pulse element drops onset.strength[/]").LeftJustified());
         profiles.Replace(new AnalysisProfile("hires", hiRes.Parameters with { HopSize = 512 }, hiRes.DisplayName));
         bus.Publish(AnalysisIntent.Create("pulse", Intro, "hires", ["rms@mid"], timebase.GetUtcNow()));
+        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+
+        console.Write(new Rule("[bold]4. Regenerate All: the queue recomputes exactly the missing and stale descriptors[/]").LeftJustified());
+        var queue = provider.GetRequiredService<IRegenerationQueue>();
+        var outcomes = await Task.WhenAll(queue.RegenerateAll(scheduler.GetLatestDiffs()).Select(t => t.Completion)).ConfigureAwait(false);
+        var jobs = new Table().Border(TableBorder.Rounded).AddColumn("Track · profile").AddColumn("Descriptors analysed in one pass").AddColumn("Status");
+        foreach (var outcome in outcomes.OrderBy(o => o.Key))
+        {
+            jobs.AddRow(
+                Markup.Escape(outcome.Key.ToString()),
+                Markup.Escape(string.Join(", ", outcome.Descriptors)),
+                outcome.Succeeded ? "[green]Succeeded[/]" : Markup.Escape($"{outcome.Status}: {outcome.Error?.Message}"));
+        }
+
+        console.Write(jobs);
         await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
     }
 
