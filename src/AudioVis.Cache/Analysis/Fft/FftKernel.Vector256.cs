@@ -34,6 +34,73 @@ internal static partial class FftKernel
         }
     }
 
+    // The first two passes (strides 1 and 2) in registers: the stride-2 butterflies j and j + M/2 read exactly the
+    // stride-1 outputs of butterflies i and i + M/4, so one load of z[i + kM/4] feeds both passes. Same arithmetic.
+    private static void PackedRadix2x2Vector256(ReadOnlySpan<float> input, Span<float> yr, Span<float> yi, FftStage first, FftStage second)
+    {
+        Debug.Assert(Vector256.IsHardwareAccelerated, "Vector256 path needs hardware acceleration.");
+        const int width = 8;
+        var quarter = input.Length >> 3;
+        ref var x0 = ref MemoryMarshal.GetReference(input);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var ar0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleReal);
+        ref var ai0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleImaginary);
+        ref var br0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleReal);
+        ref var bi0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleImaginary);
+        for (var i = 0; i < quarter; i += width)
+        {
+            var u = (nuint)i;
+            var q = (nuint)quarter;
+            Deinterleave256(ref x0, 2 * u, out var ar, out var ai);
+            Deinterleave256(ref x0, (2 * u) + (2 * q), out var br, out var bi);
+            Deinterleave256(ref x0, (2 * u) + (4 * q), out var cr, out var ci);
+            Deinterleave256(ref x0, (2 * u) + (6 * q), out var dr, out var di);
+            Butterfly256(ar, ai, cr, ci, Vector256.LoadUnsafe(ref ar0, u), Vector256.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly256(br, bi, dr, di, Vector256.LoadUnsafe(ref ar0, u + q), Vector256.LoadUnsafe(ref ai0, u + q), out var s2r, out var s2i, out var d2r, out var d2i);
+            Zip256(s1r, d1r, 0, out var lo1r, out var hi1r);
+            Zip256(s1i, d1i, 0, out var lo1i, out var hi1i);
+            Zip256(s2r, d2r, 0, out var lo2r, out var hi2r);
+            Zip256(s2i, d2i, 0, out var lo2i, out var hi2i);
+            Butterfly256(lo1r, lo1i, lo2r, lo2i, Vector256.LoadUnsafe(ref br0, 2 * u), Vector256.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly256(hi1r, hi1i, hi2r, hi2i, Vector256.LoadUnsafe(ref br0, (2 * u) + width), Vector256.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            StoreZipped256(e1r, f1r, ref yr0, 4 * u);
+            StoreZipped256(e1i, f1i, ref yi0, 4 * u);
+            StoreZipped256(e2r, f2r, ref yr0, (4 * u) + (2 * width));
+            StoreZipped256(e2i, f2i, ref yi0, (4 * u) + (2 * width));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreZipped256(Vector256<float> sum, Vector256<float> difference, ref float y0, nuint offset)
+    {
+        Zip256(sum, difference, 1, out var lo, out var hi);
+        lo.StoreUnsafe(ref y0, offset);
+        hi.StoreUnsafe(ref y0, offset + (nuint)Vector256<float>.Count);
+    }
+
+    // a + b and (a - b)·w, written exactly as the scalar reference writes them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly256(
+        Vector256<float> ar,
+        Vector256<float> ai,
+        Vector256<float> br,
+        Vector256<float> bi,
+        Vector256<float> wr,
+        Vector256<float> wi,
+        out Vector256<float> sr,
+        out Vector256<float> si,
+        out Vector256<float> tr,
+        out Vector256<float> ti)
+    {
+        var dr = ar - br;
+        var di = ai - bi;
+        sr = ar + br;
+        si = ai + bi;
+        tr = (dr * wr) - (di * wi);
+        ti = (dr * wi) + (di * wr);
+    }
+
     // Splits 2W interleaved floats at `offset` into the W even-indexed (re) and W odd-indexed (im) values.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Deinterleave256(ref float x0, nuint offset, out Vector256<float> re, out Vector256<float> im)

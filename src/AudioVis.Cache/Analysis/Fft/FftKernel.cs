@@ -62,6 +62,26 @@ internal static partial class FftKernel
     {
         Debug.Assert(input.Length == 2 * re0.Length && stages[0].Radix == 2 && stages[0].StrideLog2 == 0, "PackedComplex shape");
         var first = stages[0];
+        if (path != FftKernelPath.Scalar && (re0.Length / 4) % Width(path) == 0)
+        {
+            var second = stages[1];
+            Debug.Assert(second.Radix == 2 && second.StrideLog2 == 1 && !second.HasUnitTwiddles, "Second pass is radix-2, stride 2");
+            switch (path)
+            {
+                case FftKernelPath.Vector512:
+                    PackedRadix2x2Vector512(input, re0, im0, first, second);
+                    break;
+                case FftKernelPath.Vector256:
+                    PackedRadix2x2Vector256(input, re0, im0, first, second);
+                    break;
+                default:
+                    PackedRadix2x2Vector128(input, re0, im0, first, second);
+                    break;
+            }
+
+            return Complex(path, stages, 2, re0, im0, re1, im1);
+        }
+
         switch (path)
         {
             case FftKernelPath.Vector512:
@@ -150,6 +170,14 @@ internal static partial class FftKernel
         };
         SplitMagnitudesScalar(zr, zi, twr, twi, magnitudes, done);
     }
+
+    private static int Width(FftKernelPath path) => path switch
+    {
+        FftKernelPath.Vector512 => Vector512<float>.Count,
+        FftKernelPath.Vector256 => Vector256<float>.Count,
+        FftKernelPath.Vector128 => Vector128<float>.Count,
+        _ => 1,
+    };
 
     private static void Pass(FftKernelPath path, FftStage stage, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
     {
