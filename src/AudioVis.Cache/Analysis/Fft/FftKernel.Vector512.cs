@@ -71,6 +71,68 @@ internal static partial class FftKernel
         }
     }
 
+    // Two consecutive radix-2 passes (strides s < W and 2s) in registers, as PackedRadix2x2 does for strides 1 and 2.
+    private static void Radix2x2Vector512(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, FftStage first, FftStage second)
+    {
+        Debug.Assert(Vector512.IsHardwareAccelerated, "Vector512 path needs hardware acceleration.");
+        const int width = 16;
+        Debug.Assert((1 << strideLog2) < width && (xr.Length >> 2) % width == 0, "Fused radix-2 passes need s < W and M/4 a multiple of W.");
+        var quarter = (nuint)(xr.Length >> 2);
+        ref var xr0 = ref MemoryMarshal.GetReference(xr);
+        ref var xi0 = ref MemoryMarshal.GetReference(xi);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var ar0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleReal);
+        ref var ai0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleImaginary);
+        ref var br0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleReal);
+        ref var bi0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleImaginary);
+        for (nuint u = 0; u < quarter; u += width)
+        {
+            var ar = Vector512.LoadUnsafe(ref xr0, u);
+            var ai = Vector512.LoadUnsafe(ref xi0, u);
+            var br = Vector512.LoadUnsafe(ref xr0, u + quarter);
+            var bi = Vector512.LoadUnsafe(ref xi0, u + quarter);
+            var cr = Vector512.LoadUnsafe(ref xr0, u + (2 * quarter));
+            var ci = Vector512.LoadUnsafe(ref xi0, u + (2 * quarter));
+            var dr = Vector512.LoadUnsafe(ref xr0, u + (3 * quarter));
+            var di = Vector512.LoadUnsafe(ref xi0, u + (3 * quarter));
+            Butterfly512(ar, ai, cr, ci, Vector512.LoadUnsafe(ref ar0, u), Vector512.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly512(br, bi, dr, di, Vector512.LoadUnsafe(ref ar0, u + quarter), Vector512.LoadUnsafe(ref ai0, u + quarter), out var s2r, out var s2i, out var d2r, out var d2i);
+            Zip512(s1r, d1r, strideLog2, out var lo1r, out var hi1r);
+            Zip512(s1i, d1i, strideLog2, out var lo1i, out var hi1i);
+            Zip512(s2r, d2r, strideLog2, out var lo2r, out var hi2r);
+            Zip512(s2i, d2i, strideLog2, out var lo2i, out var hi2i);
+            Butterfly512(lo1r, lo1i, lo2r, lo2i, Vector512.LoadUnsafe(ref br0, 2 * u), Vector512.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly512(hi1r, hi1i, hi2r, hi2i, Vector512.LoadUnsafe(ref br0, (2 * u) + width), Vector512.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            StoreRadix2Output512(e1r, e1i, f1r, f1i, ref yr0, ref yi0, 2 * u, strideLog2 + 1);
+            StoreRadix2Output512(e2r, e2i, f2r, f2i, ref yr0, ref yi0, (2 * u) + width, strideLog2 + 1);
+        }
+    }
+
+    // Writes the radix-2 outputs of the W butterflies starting at flat index j: zipped when s < W, else two runs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRadix2Output512(Vector512<float> sr, Vector512<float> si, Vector512<float> tr, Vector512<float> ti, ref float yr0, ref float yi0, nuint j, int strideLog2)
+    {
+        var s = (nuint)1 << strideLog2;
+        if (s >= (nuint)Vector512<float>.Count)
+        {
+            var o = j + ((j >> strideLog2) << strideLog2);
+            sr.StoreUnsafe(ref yr0, o);
+            si.StoreUnsafe(ref yi0, o);
+            tr.StoreUnsafe(ref yr0, o + s);
+            ti.StoreUnsafe(ref yi0, o + s);
+        }
+        else
+        {
+            Zip512(sr, tr, strideLog2, out var loR, out var hiR);
+            Zip512(si, ti, strideLog2, out var loI, out var hiI);
+            loR.StoreUnsafe(ref yr0, 2 * j);
+            hiR.StoreUnsafe(ref yr0, (2 * j) + (nuint)Vector512<float>.Count);
+            loI.StoreUnsafe(ref yi0, 2 * j);
+            hiI.StoreUnsafe(ref yi0, (2 * j) + (nuint)Vector512<float>.Count);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreZipped512(Vector512<float> sum, Vector512<float> difference, ref float y0, nuint offset)
     {

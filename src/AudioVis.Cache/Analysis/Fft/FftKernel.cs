@@ -113,15 +113,38 @@ internal static partial class FftKernel
     public static bool Complex(FftKernelPath path, FftStage[] stages, int first, Span<float> re0, Span<float> im0, Span<float> re1, Span<float> im1)
     {
         var inOne = false;
+        var width = Width(path);
         for (var index = first; index < stages.Length; index++)
         {
-            if (inOne)
+            var stage = stages[index];
+            var fuse = width > 1
+                && stage.Radix == 2
+                && (1 << stage.StrideLog2) < width
+                && (re0.Length / 4) % width == 0
+                && index + 1 < stages.Length
+                && stages[index + 1].Radix == 2
+                && !stages[index + 1].HasUnitTwiddles;
+            if (fuse)
             {
-                Pass(path, stages[index], re1, im1, re0, im0);
+                // Two radix-2 passes in registers: same arithmetic as running them one after the other.
+                if (inOne)
+                {
+                    FusedRadix2(path, stage, stages[index + 1], re1, im1, re0, im0);
+                }
+                else
+                {
+                    FusedRadix2(path, stage, stages[index + 1], re0, im0, re1, im1);
+                }
+
+                index++;
+            }
+            else if (inOne)
+            {
+                Pass(path, stage, re1, im1, re0, im0);
             }
             else
             {
-                Pass(path, stages[index], re0, im0, re1, im1);
+                Pass(path, stage, re0, im0, re1, im1);
             }
 
             inOne = !inOne;
@@ -178,6 +201,22 @@ internal static partial class FftKernel
         FftKernelPath.Vector128 => Vector128<float>.Count,
         _ => 1,
     };
+
+    private static void FusedRadix2(FftKernelPath path, FftStage first, FftStage second, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
+    {
+        switch (path)
+        {
+            case FftKernelPath.Vector512:
+                Radix2x2Vector512(first.StrideLog2, xr, xi, yr, yi, first, second);
+                break;
+            case FftKernelPath.Vector256:
+                Radix2x2Vector256(first.StrideLog2, xr, xi, yr, yi, first, second);
+                break;
+            default:
+                Radix2x2Vector128(first.StrideLog2, xr, xi, yr, yi, first, second);
+                break;
+        }
+    }
 
     private static void Pass(FftKernelPath path, FftStage stage, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
     {
