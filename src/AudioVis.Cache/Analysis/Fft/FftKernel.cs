@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics;
 namespace AudioVis.Cache.Analysis.Fft;
 
 /// <summary>
-/// The passes of the real FFT: packing, Stockham radix-2 and radix-4 passes on split (real, imaginary) arrays,
-/// and the real-split post-processing. This file holds the dispatcher and the scalar reference; each vector width
-/// lives in its own partial file.
+/// The passes of the real FFT: Stockham radix-2 and radix-4 passes on split (real, imaginary) arrays, the first one
+/// reading the packed real input, and the real-split post-processing. This file holds the dispatcher and the scalar
+/// reference; each vector width lives in its own partial file.
 /// </summary>
 /// <remarks>
 /// Every path evaluates the same expressions in the same order with plain IEEE-754 multiplies and adds
@@ -48,7 +48,8 @@ internal static partial class FftKernel
 
     /// <summary>
     /// Runs the first (radix-2, stride 1) pass straight from the real input, read as <c>M</c> complex values
-    /// <c>z_n = x_2n + i·x_2n+1</c>, into buffer 0; then the remaining passes as <see cref="Complex"/> does from index 1.
+    /// <c>z_n = x_2n + i·x_2n+1</c>, into buffer 0; then the remaining passes as <see cref="Complex"/> does.
+    /// Vector paths run the first two passes together in registers.
     /// </summary>
     /// <param name="path">The path to run.</param>
     /// <param name="stages">The passes, in order; the first is radix-2 with stride 1.</param>
