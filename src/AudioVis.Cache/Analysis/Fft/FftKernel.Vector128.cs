@@ -62,8 +62,8 @@ internal static partial class FftKernel
             Zip128(s1i, d1i, 0, out var lo1i, out var hi1i);
             Zip128(s2r, d2r, 0, out var lo2r, out var hi2r);
             Zip128(s2i, d2i, 0, out var lo2i, out var hi2i);
-            Butterfly128(lo1r, lo1i, lo2r, lo2i, Vector128.LoadUnsafe(ref br0, 2 * u), Vector128.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
-            Butterfly128(hi1r, hi1i, hi2r, hi2i, Vector128.LoadUnsafe(ref br0, (2 * u) + width), Vector128.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            Butterfly128(lo1r, lo1i, lo2r, lo2i, Twiddle128(ref br0, 2 * u, 1), Twiddle128(ref bi0, 2 * u, 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly128(hi1r, hi1i, hi2r, hi2i, Twiddle128(ref br0, (2 * u) + width, 1), Twiddle128(ref bi0, (2 * u) + width, 1), out var e2r, out var e2i, out var f2r, out var f2i);
             StoreZipped128(e1r, f1r, ref yr0, 4 * u);
             StoreZipped128(e1i, f1i, ref yi0, 4 * u);
             StoreZipped128(e2r, f2r, ref yr0, (4 * u) + (2 * width));
@@ -96,14 +96,14 @@ internal static partial class FftKernel
             var ci = Vector128.LoadUnsafe(ref xi0, u + (2 * quarter));
             var dr = Vector128.LoadUnsafe(ref xr0, u + (3 * quarter));
             var di = Vector128.LoadUnsafe(ref xi0, u + (3 * quarter));
-            Butterfly128(ar, ai, cr, ci, Vector128.LoadUnsafe(ref ar0, u), Vector128.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
-            Butterfly128(br, bi, dr, di, Vector128.LoadUnsafe(ref ar0, u + quarter), Vector128.LoadUnsafe(ref ai0, u + quarter), out var s2r, out var s2i, out var d2r, out var d2i);
+            Butterfly128(ar, ai, cr, ci, Twiddle128(ref ar0, u, strideLog2), Twiddle128(ref ai0, u, strideLog2), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly128(br, bi, dr, di, Twiddle128(ref ar0, u + quarter, strideLog2), Twiddle128(ref ai0, u + quarter, strideLog2), out var s2r, out var s2i, out var d2r, out var d2i);
             Zip128(s1r, d1r, strideLog2, out var lo1r, out var hi1r);
             Zip128(s1i, d1i, strideLog2, out var lo1i, out var hi1i);
             Zip128(s2r, d2r, strideLog2, out var lo2r, out var hi2r);
             Zip128(s2i, d2i, strideLog2, out var lo2i, out var hi2i);
-            Butterfly128(lo1r, lo1i, lo2r, lo2i, Vector128.LoadUnsafe(ref br0, 2 * u), Vector128.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
-            Butterfly128(hi1r, hi1i, hi2r, hi2i, Vector128.LoadUnsafe(ref br0, (2 * u) + width), Vector128.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            Butterfly128(lo1r, lo1i, lo2r, lo2i, Twiddle128(ref br0, 2 * u, strideLog2 + 1), Twiddle128(ref bi0, 2 * u, strideLog2 + 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly128(hi1r, hi1i, hi2r, hi2i, Twiddle128(ref br0, (2 * u) + width, strideLog2 + 1), Twiddle128(ref bi0, (2 * u) + width, strideLog2 + 1), out var e2r, out var e2i, out var f2r, out var f2i);
             StoreRadix2Output128(e1r, e1i, f1r, f1i, ref yr0, ref yi0, 2 * u, strideLog2 + 1);
             StoreRadix2Output128(e2r, e2i, f2r, f2i, ref yr0, ref yi0, (2 * u) + width, strideLog2 + 1);
         }
@@ -194,8 +194,8 @@ internal static partial class FftKernel
             var ai = Vector128.LoadUnsafe(ref xi0, (nuint)i);
             var br = Vector128.LoadUnsafe(ref xr0, (nuint)(i + half));
             var bi = Vector128.LoadUnsafe(ref xi0, (nuint)(i + half));
-            var wr = Vector128.LoadUnsafe(ref wr0, (nuint)i);
-            var wi = Vector128.LoadUnsafe(ref wi0, (nuint)i);
+            var wr = Twiddle128(ref wr0, (nuint)i, strideLog2);
+            var wi = Twiddle128(ref wi0, (nuint)i, strideLog2);
             var dr = ar - br;
             var di = ai - bi;
             var sumR = ar + br;
@@ -248,6 +248,22 @@ internal static partial class FftKernel
                     hi = Vector128.ConditionalSelect(mask, Vector128.Shuffle(a, h), Vector128.Shuffle(b, h));
                     break;
                 }
+        }
+    }
+
+    // The twiddles w^p of the W radix-2 butterflies from flat index i (a multiple of W): the shared table holds
+    // w^p of stride s at i rounded down to a multiple of s, so lanes repeat each table entry s times.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Twiddle128(ref float table, nuint i, int strideLog2)
+    {
+        switch (strideLog2)
+        {
+            case 0:
+                return Vector128.LoadUnsafe(ref table, i);
+            case 1:
+                return Vector128.Shuffle(Vector128.LoadUnsafe(ref table, i), Vector128.Create(0, 0, 2, 2));
+            default:
+                return Vector128.Create(Unsafe.Add(ref table, (nint)((i >> strideLog2) << strideLog2)));
         }
     }
 

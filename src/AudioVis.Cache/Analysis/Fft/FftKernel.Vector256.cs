@@ -62,8 +62,8 @@ internal static partial class FftKernel
             Zip256(s1i, d1i, 0, out var lo1i, out var hi1i);
             Zip256(s2r, d2r, 0, out var lo2r, out var hi2r);
             Zip256(s2i, d2i, 0, out var lo2i, out var hi2i);
-            Butterfly256(lo1r, lo1i, lo2r, lo2i, Vector256.LoadUnsafe(ref br0, 2 * u), Vector256.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
-            Butterfly256(hi1r, hi1i, hi2r, hi2i, Vector256.LoadUnsafe(ref br0, (2 * u) + width), Vector256.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            Butterfly256(lo1r, lo1i, lo2r, lo2i, Twiddle256(ref br0, 2 * u, 1), Twiddle256(ref bi0, 2 * u, 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly256(hi1r, hi1i, hi2r, hi2i, Twiddle256(ref br0, (2 * u) + width, 1), Twiddle256(ref bi0, (2 * u) + width, 1), out var e2r, out var e2i, out var f2r, out var f2i);
             StoreZipped256(e1r, f1r, ref yr0, 4 * u);
             StoreZipped256(e1i, f1i, ref yi0, 4 * u);
             StoreZipped256(e2r, f2r, ref yr0, (4 * u) + (2 * width));
@@ -96,14 +96,14 @@ internal static partial class FftKernel
             var ci = Vector256.LoadUnsafe(ref xi0, u + (2 * quarter));
             var dr = Vector256.LoadUnsafe(ref xr0, u + (3 * quarter));
             var di = Vector256.LoadUnsafe(ref xi0, u + (3 * quarter));
-            Butterfly256(ar, ai, cr, ci, Vector256.LoadUnsafe(ref ar0, u), Vector256.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
-            Butterfly256(br, bi, dr, di, Vector256.LoadUnsafe(ref ar0, u + quarter), Vector256.LoadUnsafe(ref ai0, u + quarter), out var s2r, out var s2i, out var d2r, out var d2i);
+            Butterfly256(ar, ai, cr, ci, Twiddle256(ref ar0, u, strideLog2), Twiddle256(ref ai0, u, strideLog2), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly256(br, bi, dr, di, Twiddle256(ref ar0, u + quarter, strideLog2), Twiddle256(ref ai0, u + quarter, strideLog2), out var s2r, out var s2i, out var d2r, out var d2i);
             Zip256(s1r, d1r, strideLog2, out var lo1r, out var hi1r);
             Zip256(s1i, d1i, strideLog2, out var lo1i, out var hi1i);
             Zip256(s2r, d2r, strideLog2, out var lo2r, out var hi2r);
             Zip256(s2i, d2i, strideLog2, out var lo2i, out var hi2i);
-            Butterfly256(lo1r, lo1i, lo2r, lo2i, Vector256.LoadUnsafe(ref br0, 2 * u), Vector256.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
-            Butterfly256(hi1r, hi1i, hi2r, hi2i, Vector256.LoadUnsafe(ref br0, (2 * u) + width), Vector256.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            Butterfly256(lo1r, lo1i, lo2r, lo2i, Twiddle256(ref br0, 2 * u, strideLog2 + 1), Twiddle256(ref bi0, 2 * u, strideLog2 + 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly256(hi1r, hi1i, hi2r, hi2i, Twiddle256(ref br0, (2 * u) + width, strideLog2 + 1), Twiddle256(ref bi0, (2 * u) + width, strideLog2 + 1), out var e2r, out var e2i, out var f2r, out var f2i);
             StoreRadix2Output256(e1r, e1i, f1r, f1i, ref yr0, ref yi0, 2 * u, strideLog2 + 1);
             StoreRadix2Output256(e2r, e2i, f2r, f2i, ref yr0, ref yi0, (2 * u) + width, strideLog2 + 1);
         }
@@ -194,8 +194,8 @@ internal static partial class FftKernel
             var ai = Vector256.LoadUnsafe(ref xi0, (nuint)i);
             var br = Vector256.LoadUnsafe(ref xr0, (nuint)(i + half));
             var bi = Vector256.LoadUnsafe(ref xi0, (nuint)(i + half));
-            var wr = Vector256.LoadUnsafe(ref wr0, (nuint)i);
-            var wi = Vector256.LoadUnsafe(ref wi0, (nuint)i);
+            var wr = Twiddle256(ref wr0, (nuint)i, strideLog2);
+            var wi = Twiddle256(ref wi0, (nuint)i, strideLog2);
             var dr = ar - br;
             var di = ai - bi;
             var sumR = ar + br;
@@ -253,6 +253,24 @@ internal static partial class FftKernel
                 lo = Vector256.Create(a.GetLower(), b.GetLower());
                 hi = Vector256.Create(a.GetUpper(), b.GetUpper());
                 break;
+        }
+    }
+
+    // The twiddles w^p of the W radix-2 butterflies from flat index i (a multiple of W): the shared table holds
+    // w^p of stride s at i rounded down to a multiple of s, so lanes repeat each table entry s times.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Twiddle256(ref float table, nuint i, int strideLog2)
+    {
+        switch (strideLog2)
+        {
+            case 0:
+                return Vector256.LoadUnsafe(ref table, i);
+            case 1:
+                return Vector256.Shuffle(Vector256.LoadUnsafe(ref table, i), Vector256.Create(0, 0, 2, 2, 4, 4, 6, 6));
+            case 2:
+                return Vector256.Shuffle(Vector256.LoadUnsafe(ref table, i), Vector256.Create(0, 0, 0, 0, 4, 4, 4, 4));
+            default:
+                return Vector256.Create(Unsafe.Add(ref table, (nint)((i >> strideLog2) << strideLog2)));
         }
     }
 

@@ -62,8 +62,8 @@ internal static partial class FftKernel
             Zip512(s1i, d1i, 0, out var lo1i, out var hi1i);
             Zip512(s2r, d2r, 0, out var lo2r, out var hi2r);
             Zip512(s2i, d2i, 0, out var lo2i, out var hi2i);
-            Butterfly512(lo1r, lo1i, lo2r, lo2i, Vector512.LoadUnsafe(ref br0, 2 * u), Vector512.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
-            Butterfly512(hi1r, hi1i, hi2r, hi2i, Vector512.LoadUnsafe(ref br0, (2 * u) + width), Vector512.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            Butterfly512(lo1r, lo1i, lo2r, lo2i, Twiddle512(ref br0, 2 * u, 1), Twiddle512(ref bi0, 2 * u, 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly512(hi1r, hi1i, hi2r, hi2i, Twiddle512(ref br0, (2 * u) + width, 1), Twiddle512(ref bi0, (2 * u) + width, 1), out var e2r, out var e2i, out var f2r, out var f2i);
             StoreZipped512(e1r, f1r, ref yr0, 4 * u);
             StoreZipped512(e1i, f1i, ref yi0, 4 * u);
             StoreZipped512(e2r, f2r, ref yr0, (4 * u) + (2 * width));
@@ -96,14 +96,14 @@ internal static partial class FftKernel
             var ci = Vector512.LoadUnsafe(ref xi0, u + (2 * quarter));
             var dr = Vector512.LoadUnsafe(ref xr0, u + (3 * quarter));
             var di = Vector512.LoadUnsafe(ref xi0, u + (3 * quarter));
-            Butterfly512(ar, ai, cr, ci, Vector512.LoadUnsafe(ref ar0, u), Vector512.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
-            Butterfly512(br, bi, dr, di, Vector512.LoadUnsafe(ref ar0, u + quarter), Vector512.LoadUnsafe(ref ai0, u + quarter), out var s2r, out var s2i, out var d2r, out var d2i);
+            Butterfly512(ar, ai, cr, ci, Twiddle512(ref ar0, u, strideLog2), Twiddle512(ref ai0, u, strideLog2), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly512(br, bi, dr, di, Twiddle512(ref ar0, u + quarter, strideLog2), Twiddle512(ref ai0, u + quarter, strideLog2), out var s2r, out var s2i, out var d2r, out var d2i);
             Zip512(s1r, d1r, strideLog2, out var lo1r, out var hi1r);
             Zip512(s1i, d1i, strideLog2, out var lo1i, out var hi1i);
             Zip512(s2r, d2r, strideLog2, out var lo2r, out var hi2r);
             Zip512(s2i, d2i, strideLog2, out var lo2i, out var hi2i);
-            Butterfly512(lo1r, lo1i, lo2r, lo2i, Vector512.LoadUnsafe(ref br0, 2 * u), Vector512.LoadUnsafe(ref bi0, 2 * u), out var e1r, out var e1i, out var f1r, out var f1i);
-            Butterfly512(hi1r, hi1i, hi2r, hi2i, Vector512.LoadUnsafe(ref br0, (2 * u) + width), Vector512.LoadUnsafe(ref bi0, (2 * u) + width), out var e2r, out var e2i, out var f2r, out var f2i);
+            Butterfly512(lo1r, lo1i, lo2r, lo2i, Twiddle512(ref br0, 2 * u, strideLog2 + 1), Twiddle512(ref bi0, 2 * u, strideLog2 + 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly512(hi1r, hi1i, hi2r, hi2i, Twiddle512(ref br0, (2 * u) + width, strideLog2 + 1), Twiddle512(ref bi0, (2 * u) + width, strideLog2 + 1), out var e2r, out var e2i, out var f2r, out var f2i);
             StoreRadix2Output512(e1r, e1i, f1r, f1i, ref yr0, ref yi0, 2 * u, strideLog2 + 1);
             StoreRadix2Output512(e2r, e2i, f2r, f2i, ref yr0, ref yi0, (2 * u) + width, strideLog2 + 1);
         }
@@ -194,8 +194,8 @@ internal static partial class FftKernel
             var ai = Vector512.LoadUnsafe(ref xi0, (nuint)i);
             var br = Vector512.LoadUnsafe(ref xr0, (nuint)(i + half));
             var bi = Vector512.LoadUnsafe(ref xi0, (nuint)(i + half));
-            var wr = Vector512.LoadUnsafe(ref wr0, (nuint)i);
-            var wi = Vector512.LoadUnsafe(ref wi0, (nuint)i);
+            var wr = Twiddle512(ref wr0, (nuint)i, strideLog2);
+            var wi = Twiddle512(ref wi0, (nuint)i, strideLog2);
             var dr = ar - br;
             var di = ai - bi;
             var sumR = ar + br;
@@ -263,6 +263,26 @@ internal static partial class FftKernel
                 lo = Vector512.Create(a.GetLower(), b.GetLower());
                 hi = Vector512.Create(a.GetUpper(), b.GetUpper());
                 break;
+        }
+    }
+
+    // The twiddles w^p of the W radix-2 butterflies from flat index i (a multiple of W): the shared table holds
+    // w^p of stride s at i rounded down to a multiple of s, so lanes repeat each table entry s times.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Twiddle512(ref float table, nuint i, int strideLog2)
+    {
+        switch (strideLog2)
+        {
+            case 0:
+                return Vector512.LoadUnsafe(ref table, i);
+            case 1:
+                return Vector512.Shuffle(Vector512.LoadUnsafe(ref table, i), Vector512.Create(0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14));
+            case 2:
+                return Vector512.Shuffle(Vector512.LoadUnsafe(ref table, i), Vector512.Create(0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12));
+            case 3:
+                return Vector512.Shuffle(Vector512.LoadUnsafe(ref table, i), Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8));
+            default:
+                return Vector512.Create(Unsafe.Add(ref table, (nint)((i >> strideLog2) << strideLog2)));
         }
     }
 

@@ -281,6 +281,7 @@ internal static partial class FftKernel
 
     // Stockham radix-2 (decimation in frequency), M/2 butterflies over flat index i = q + s·p, m = M/(2s):
     //   a = x[i], b = x[i + M/2];  y[q + 2sp] = a + b;  y[q + 2sp + s] = (a - b)·w^p,  w = e^{-2πi/(2m)}.
+    // w^p = e^{-2πi·sp/M} is read from the table shared by all radix-2 passes at index sp = i rounded down to s.
     // The last pass has m = 1, so w^0 = 1 and the multiply is skipped (`unit`) on every path alike.
     private static void Radix2Scalar(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
@@ -298,11 +299,12 @@ internal static partial class FftKernel
             var ai = Unsafe.Add(ref xi0, i);
             var br = Unsafe.Add(ref xr0, i + half);
             var bi = Unsafe.Add(ref xi0, i + half);
-            var wr = Unsafe.Add(ref wr0, i);
-            var wi = Unsafe.Add(ref wi0, i);
+            var group = (i >> strideLog2) << strideLog2;
+            var wr = Unsafe.Add(ref wr0, group);
+            var wi = Unsafe.Add(ref wi0, group);
             var dr = ar - br;
             var di = ai - bi;
-            var o = i + ((i >> strideLog2) << strideLog2);
+            var o = i + group;
             Unsafe.Add(ref yr0, o) = ar + br;
             Unsafe.Add(ref yi0, o) = ai + bi;
             Unsafe.Add(ref yr0, o + s) = unit ? dr : (dr * wr) - (di * wi);
