@@ -34,6 +34,135 @@ internal static partial class FftKernel
         }
     }
 
+    // The first two passes (strides 1 and 2) in registers: the stride-2 butterflies j and j + M/2 read exactly the
+    // stride-1 outputs of butterflies i and i + M/4, so one load of z[i + kM/4] feeds both passes. Same arithmetic.
+    private static void PackedRadix2x2Vector128(ReadOnlySpan<float> input, Span<float> yr, Span<float> yi, FftStage first, FftStage second)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        const int width = 4;
+        var quarter = input.Length >> 3;
+        ref var x0 = ref MemoryMarshal.GetReference(input);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var ar0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleReal);
+        ref var ai0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleImaginary);
+        ref var br0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleReal);
+        ref var bi0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleImaginary);
+        for (var i = 0; i < quarter; i += width)
+        {
+            var u = (nuint)i;
+            var q = (nuint)quarter;
+            Deinterleave128(ref x0, 2 * u, out var ar, out var ai);
+            Deinterleave128(ref x0, (2 * u) + (2 * q), out var br, out var bi);
+            Deinterleave128(ref x0, (2 * u) + (4 * q), out var cr, out var ci);
+            Deinterleave128(ref x0, (2 * u) + (6 * q), out var dr, out var di);
+            Butterfly128(ar, ai, cr, ci, Vector128.LoadUnsafe(ref ar0, u), Vector128.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly128(br, bi, dr, di, Vector128.LoadUnsafe(ref ar0, u + q), Vector128.LoadUnsafe(ref ai0, u + q), out var s2r, out var s2i, out var d2r, out var d2i);
+            Zip128(s1r, d1r, 0, out var lo1r, out var hi1r);
+            Zip128(s1i, d1i, 0, out var lo1i, out var hi1i);
+            Zip128(s2r, d2r, 0, out var lo2r, out var hi2r);
+            Zip128(s2i, d2i, 0, out var lo2i, out var hi2i);
+            Butterfly128(lo1r, lo1i, lo2r, lo2i, Twiddle128(ref br0, 2 * u, 1), Twiddle128(ref bi0, 2 * u, 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly128(hi1r, hi1i, hi2r, hi2i, Twiddle128(ref br0, (2 * u) + width, 1), Twiddle128(ref bi0, (2 * u) + width, 1), out var e2r, out var e2i, out var f2r, out var f2i);
+            StoreZipped128(e1r, f1r, ref yr0, 4 * u);
+            StoreZipped128(e1i, f1i, ref yi0, 4 * u);
+            StoreZipped128(e2r, f2r, ref yr0, (4 * u) + (2 * width));
+            StoreZipped128(e2i, f2i, ref yi0, (4 * u) + (2 * width));
+        }
+    }
+
+    // Two consecutive radix-2 passes (strides s < W and 2s) in registers, as PackedRadix2x2 does for strides 1 and 2.
+    private static void Radix2x2Vector128(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, FftStage first, FftStage second)
+    {
+        Debug.Assert(Vector128.IsHardwareAccelerated, "Vector128 path needs hardware acceleration.");
+        const int width = 4;
+        Debug.Assert((1 << strideLog2) < width && (xr.Length >> 2) % width == 0, "Fused radix-2 passes need s < W and M/4 a multiple of W.");
+        var quarter = (nuint)(xr.Length >> 2);
+        ref var xr0 = ref MemoryMarshal.GetReference(xr);
+        ref var xi0 = ref MemoryMarshal.GetReference(xi);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var ar0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleReal);
+        ref var ai0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleImaginary);
+        ref var br0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleReal);
+        ref var bi0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleImaginary);
+        for (nuint u = 0; u < quarter; u += width)
+        {
+            var ar = Vector128.LoadUnsafe(ref xr0, u);
+            var ai = Vector128.LoadUnsafe(ref xi0, u);
+            var br = Vector128.LoadUnsafe(ref xr0, u + quarter);
+            var bi = Vector128.LoadUnsafe(ref xi0, u + quarter);
+            var cr = Vector128.LoadUnsafe(ref xr0, u + (2 * quarter));
+            var ci = Vector128.LoadUnsafe(ref xi0, u + (2 * quarter));
+            var dr = Vector128.LoadUnsafe(ref xr0, u + (3 * quarter));
+            var di = Vector128.LoadUnsafe(ref xi0, u + (3 * quarter));
+            Butterfly128(ar, ai, cr, ci, Twiddle128(ref ar0, u, strideLog2), Twiddle128(ref ai0, u, strideLog2), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly128(br, bi, dr, di, Twiddle128(ref ar0, u + quarter, strideLog2), Twiddle128(ref ai0, u + quarter, strideLog2), out var s2r, out var s2i, out var d2r, out var d2i);
+            Zip128(s1r, d1r, strideLog2, out var lo1r, out var hi1r);
+            Zip128(s1i, d1i, strideLog2, out var lo1i, out var hi1i);
+            Zip128(s2r, d2r, strideLog2, out var lo2r, out var hi2r);
+            Zip128(s2i, d2i, strideLog2, out var lo2i, out var hi2i);
+            Butterfly128(lo1r, lo1i, lo2r, lo2i, Twiddle128(ref br0, 2 * u, strideLog2 + 1), Twiddle128(ref bi0, 2 * u, strideLog2 + 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly128(hi1r, hi1i, hi2r, hi2i, Twiddle128(ref br0, (2 * u) + width, strideLog2 + 1), Twiddle128(ref bi0, (2 * u) + width, strideLog2 + 1), out var e2r, out var e2i, out var f2r, out var f2i);
+            StoreRadix2Output128(e1r, e1i, f1r, f1i, ref yr0, ref yi0, 2 * u, strideLog2 + 1);
+            StoreRadix2Output128(e2r, e2i, f2r, f2i, ref yr0, ref yi0, (2 * u) + width, strideLog2 + 1);
+        }
+    }
+
+    // Writes the radix-2 outputs of the W butterflies starting at flat index j: zipped when s < W, else two runs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRadix2Output128(Vector128<float> sr, Vector128<float> si, Vector128<float> tr, Vector128<float> ti, ref float yr0, ref float yi0, nuint j, int strideLog2)
+    {
+        var s = (nuint)1 << strideLog2;
+        if (s >= (nuint)Vector128<float>.Count)
+        {
+            var o = j + ((j >> strideLog2) << strideLog2);
+            sr.StoreUnsafe(ref yr0, o);
+            si.StoreUnsafe(ref yi0, o);
+            tr.StoreUnsafe(ref yr0, o + s);
+            ti.StoreUnsafe(ref yi0, o + s);
+        }
+        else
+        {
+            Zip128(sr, tr, strideLog2, out var loR, out var hiR);
+            Zip128(si, ti, strideLog2, out var loI, out var hiI);
+            loR.StoreUnsafe(ref yr0, 2 * j);
+            hiR.StoreUnsafe(ref yr0, (2 * j) + (nuint)Vector128<float>.Count);
+            loI.StoreUnsafe(ref yi0, 2 * j);
+            hiI.StoreUnsafe(ref yi0, (2 * j) + (nuint)Vector128<float>.Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreZipped128(Vector128<float> sum, Vector128<float> difference, ref float y0, nuint offset)
+    {
+        Zip128(sum, difference, 1, out var lo, out var hi);
+        lo.StoreUnsafe(ref y0, offset);
+        hi.StoreUnsafe(ref y0, offset + (nuint)Vector128<float>.Count);
+    }
+
+    // a + b and (a - b)·w, written exactly as the scalar reference writes them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly128(
+        Vector128<float> ar,
+        Vector128<float> ai,
+        Vector128<float> br,
+        Vector128<float> bi,
+        Vector128<float> wr,
+        Vector128<float> wi,
+        out Vector128<float> sr,
+        out Vector128<float> si,
+        out Vector128<float> tr,
+        out Vector128<float> ti)
+    {
+        var dr = ar - br;
+        var di = ai - bi;
+        sr = ar + br;
+        si = ai + bi;
+        tr = (dr * wr) - (di * wi);
+        ti = (dr * wi) + (di * wr);
+    }
+
     // Splits 2W interleaved floats at `offset` into the W even-indexed (re) and W odd-indexed (im) values.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Deinterleave128(ref float x0, nuint offset, out Vector128<float> re, out Vector128<float> im)
@@ -65,8 +194,8 @@ internal static partial class FftKernel
             var ai = Vector128.LoadUnsafe(ref xi0, (nuint)i);
             var br = Vector128.LoadUnsafe(ref xr0, (nuint)(i + half));
             var bi = Vector128.LoadUnsafe(ref xi0, (nuint)(i + half));
-            var wr = Vector128.LoadUnsafe(ref wr0, (nuint)i);
-            var wi = Vector128.LoadUnsafe(ref wi0, (nuint)i);
+            var wr = Twiddle128(ref wr0, (nuint)i, strideLog2);
+            var wi = Twiddle128(ref wi0, (nuint)i, strideLog2);
             var dr = ar - br;
             var di = ai - bi;
             var sumR = ar + br;
@@ -119,6 +248,22 @@ internal static partial class FftKernel
                     hi = Vector128.ConditionalSelect(mask, Vector128.Shuffle(a, h), Vector128.Shuffle(b, h));
                     break;
                 }
+        }
+    }
+
+    // The twiddles w^p of the W radix-2 butterflies from flat index i (a multiple of W): the shared table holds
+    // w^p of stride s at i rounded down to a multiple of s, so lanes repeat each table entry s times.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Twiddle128(ref float table, nuint i, int strideLog2)
+    {
+        switch (strideLog2)
+        {
+            case 0:
+                return Vector128.LoadUnsafe(ref table, i);
+            case 1:
+                return Vector128.Shuffle(Vector128.LoadUnsafe(ref table, i), Vector128.Create(0, 0, 2, 2));
+            default:
+                return Vector128.Create(Unsafe.Add(ref table, (nint)((i >> strideLog2) << strideLog2)));
         }
     }
 

@@ -34,6 +34,135 @@ internal static partial class FftKernel
         }
     }
 
+    // The first two passes (strides 1 and 2) in registers: the stride-2 butterflies j and j + M/2 read exactly the
+    // stride-1 outputs of butterflies i and i + M/4, so one load of z[i + kM/4] feeds both passes. Same arithmetic.
+    private static void PackedRadix2x2Vector512(ReadOnlySpan<float> input, Span<float> yr, Span<float> yi, FftStage first, FftStage second)
+    {
+        Debug.Assert(Vector512.IsHardwareAccelerated, "Vector512 path needs hardware acceleration.");
+        const int width = 16;
+        var quarter = input.Length >> 3;
+        ref var x0 = ref MemoryMarshal.GetReference(input);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var ar0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleReal);
+        ref var ai0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleImaginary);
+        ref var br0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleReal);
+        ref var bi0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleImaginary);
+        for (var i = 0; i < quarter; i += width)
+        {
+            var u = (nuint)i;
+            var q = (nuint)quarter;
+            Deinterleave512(ref x0, 2 * u, out var ar, out var ai);
+            Deinterleave512(ref x0, (2 * u) + (2 * q), out var br, out var bi);
+            Deinterleave512(ref x0, (2 * u) + (4 * q), out var cr, out var ci);
+            Deinterleave512(ref x0, (2 * u) + (6 * q), out var dr, out var di);
+            Butterfly512(ar, ai, cr, ci, Vector512.LoadUnsafe(ref ar0, u), Vector512.LoadUnsafe(ref ai0, u), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly512(br, bi, dr, di, Vector512.LoadUnsafe(ref ar0, u + q), Vector512.LoadUnsafe(ref ai0, u + q), out var s2r, out var s2i, out var d2r, out var d2i);
+            Zip512(s1r, d1r, 0, out var lo1r, out var hi1r);
+            Zip512(s1i, d1i, 0, out var lo1i, out var hi1i);
+            Zip512(s2r, d2r, 0, out var lo2r, out var hi2r);
+            Zip512(s2i, d2i, 0, out var lo2i, out var hi2i);
+            Butterfly512(lo1r, lo1i, lo2r, lo2i, Twiddle512(ref br0, 2 * u, 1), Twiddle512(ref bi0, 2 * u, 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly512(hi1r, hi1i, hi2r, hi2i, Twiddle512(ref br0, (2 * u) + width, 1), Twiddle512(ref bi0, (2 * u) + width, 1), out var e2r, out var e2i, out var f2r, out var f2i);
+            StoreZipped512(e1r, f1r, ref yr0, 4 * u);
+            StoreZipped512(e1i, f1i, ref yi0, 4 * u);
+            StoreZipped512(e2r, f2r, ref yr0, (4 * u) + (2 * width));
+            StoreZipped512(e2i, f2i, ref yi0, (4 * u) + (2 * width));
+        }
+    }
+
+    // Two consecutive radix-2 passes (strides s < W and 2s) in registers, as PackedRadix2x2 does for strides 1 and 2.
+    private static void Radix2x2Vector512(int strideLog2, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, FftStage first, FftStage second)
+    {
+        Debug.Assert(Vector512.IsHardwareAccelerated, "Vector512 path needs hardware acceleration.");
+        const int width = 16;
+        Debug.Assert((1 << strideLog2) < width && (xr.Length >> 2) % width == 0, "Fused radix-2 passes need s < W and M/4 a multiple of W.");
+        var quarter = (nuint)(xr.Length >> 2);
+        ref var xr0 = ref MemoryMarshal.GetReference(xr);
+        ref var xi0 = ref MemoryMarshal.GetReference(xi);
+        ref var yr0 = ref MemoryMarshal.GetReference(yr);
+        ref var yi0 = ref MemoryMarshal.GetReference(yi);
+        ref var ar0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleReal);
+        ref var ai0 = ref MemoryMarshal.GetArrayDataReference(first.TwiddleImaginary);
+        ref var br0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleReal);
+        ref var bi0 = ref MemoryMarshal.GetArrayDataReference(second.TwiddleImaginary);
+        for (nuint u = 0; u < quarter; u += width)
+        {
+            var ar = Vector512.LoadUnsafe(ref xr0, u);
+            var ai = Vector512.LoadUnsafe(ref xi0, u);
+            var br = Vector512.LoadUnsafe(ref xr0, u + quarter);
+            var bi = Vector512.LoadUnsafe(ref xi0, u + quarter);
+            var cr = Vector512.LoadUnsafe(ref xr0, u + (2 * quarter));
+            var ci = Vector512.LoadUnsafe(ref xi0, u + (2 * quarter));
+            var dr = Vector512.LoadUnsafe(ref xr0, u + (3 * quarter));
+            var di = Vector512.LoadUnsafe(ref xi0, u + (3 * quarter));
+            Butterfly512(ar, ai, cr, ci, Twiddle512(ref ar0, u, strideLog2), Twiddle512(ref ai0, u, strideLog2), out var s1r, out var s1i, out var d1r, out var d1i);
+            Butterfly512(br, bi, dr, di, Twiddle512(ref ar0, u + quarter, strideLog2), Twiddle512(ref ai0, u + quarter, strideLog2), out var s2r, out var s2i, out var d2r, out var d2i);
+            Zip512(s1r, d1r, strideLog2, out var lo1r, out var hi1r);
+            Zip512(s1i, d1i, strideLog2, out var lo1i, out var hi1i);
+            Zip512(s2r, d2r, strideLog2, out var lo2r, out var hi2r);
+            Zip512(s2i, d2i, strideLog2, out var lo2i, out var hi2i);
+            Butterfly512(lo1r, lo1i, lo2r, lo2i, Twiddle512(ref br0, 2 * u, strideLog2 + 1), Twiddle512(ref bi0, 2 * u, strideLog2 + 1), out var e1r, out var e1i, out var f1r, out var f1i);
+            Butterfly512(hi1r, hi1i, hi2r, hi2i, Twiddle512(ref br0, (2 * u) + width, strideLog2 + 1), Twiddle512(ref bi0, (2 * u) + width, strideLog2 + 1), out var e2r, out var e2i, out var f2r, out var f2i);
+            StoreRadix2Output512(e1r, e1i, f1r, f1i, ref yr0, ref yi0, 2 * u, strideLog2 + 1);
+            StoreRadix2Output512(e2r, e2i, f2r, f2i, ref yr0, ref yi0, (2 * u) + width, strideLog2 + 1);
+        }
+    }
+
+    // Writes the radix-2 outputs of the W butterflies starting at flat index j: zipped when s < W, else two runs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRadix2Output512(Vector512<float> sr, Vector512<float> si, Vector512<float> tr, Vector512<float> ti, ref float yr0, ref float yi0, nuint j, int strideLog2)
+    {
+        var s = (nuint)1 << strideLog2;
+        if (s >= (nuint)Vector512<float>.Count)
+        {
+            var o = j + ((j >> strideLog2) << strideLog2);
+            sr.StoreUnsafe(ref yr0, o);
+            si.StoreUnsafe(ref yi0, o);
+            tr.StoreUnsafe(ref yr0, o + s);
+            ti.StoreUnsafe(ref yi0, o + s);
+        }
+        else
+        {
+            Zip512(sr, tr, strideLog2, out var loR, out var hiR);
+            Zip512(si, ti, strideLog2, out var loI, out var hiI);
+            loR.StoreUnsafe(ref yr0, 2 * j);
+            hiR.StoreUnsafe(ref yr0, (2 * j) + (nuint)Vector512<float>.Count);
+            loI.StoreUnsafe(ref yi0, 2 * j);
+            hiI.StoreUnsafe(ref yi0, (2 * j) + (nuint)Vector512<float>.Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreZipped512(Vector512<float> sum, Vector512<float> difference, ref float y0, nuint offset)
+    {
+        Zip512(sum, difference, 1, out var lo, out var hi);
+        lo.StoreUnsafe(ref y0, offset);
+        hi.StoreUnsafe(ref y0, offset + (nuint)Vector512<float>.Count);
+    }
+
+    // a + b and (a - b)·w, written exactly as the scalar reference writes them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly512(
+        Vector512<float> ar,
+        Vector512<float> ai,
+        Vector512<float> br,
+        Vector512<float> bi,
+        Vector512<float> wr,
+        Vector512<float> wi,
+        out Vector512<float> sr,
+        out Vector512<float> si,
+        out Vector512<float> tr,
+        out Vector512<float> ti)
+    {
+        var dr = ar - br;
+        var di = ai - bi;
+        sr = ar + br;
+        si = ai + bi;
+        tr = (dr * wr) - (di * wi);
+        ti = (dr * wi) + (di * wr);
+    }
+
     // Splits 2W interleaved floats at `offset` into the W even-indexed (re) and W odd-indexed (im) values.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Deinterleave512(ref float x0, nuint offset, out Vector512<float> re, out Vector512<float> im)
@@ -65,8 +194,8 @@ internal static partial class FftKernel
             var ai = Vector512.LoadUnsafe(ref xi0, (nuint)i);
             var br = Vector512.LoadUnsafe(ref xr0, (nuint)(i + half));
             var bi = Vector512.LoadUnsafe(ref xi0, (nuint)(i + half));
-            var wr = Vector512.LoadUnsafe(ref wr0, (nuint)i);
-            var wi = Vector512.LoadUnsafe(ref wi0, (nuint)i);
+            var wr = Twiddle512(ref wr0, (nuint)i, strideLog2);
+            var wi = Twiddle512(ref wi0, (nuint)i, strideLog2);
             var dr = ar - br;
             var di = ai - bi;
             var sumR = ar + br;
@@ -134,6 +263,26 @@ internal static partial class FftKernel
                 lo = Vector512.Create(a.GetLower(), b.GetLower());
                 hi = Vector512.Create(a.GetUpper(), b.GetUpper());
                 break;
+        }
+    }
+
+    // The twiddles w^p of the W radix-2 butterflies from flat index i (a multiple of W): the shared table holds
+    // w^p of stride s at i rounded down to a multiple of s, so lanes repeat each table entry s times.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Twiddle512(ref float table, nuint i, int strideLog2)
+    {
+        switch (strideLog2)
+        {
+            case 0:
+                return Vector512.LoadUnsafe(ref table, i);
+            case 1:
+                return Vector512.Shuffle(Vector512.LoadUnsafe(ref table, i), Vector512.Create(0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14));
+            case 2:
+                return Vector512.Shuffle(Vector512.LoadUnsafe(ref table, i), Vector512.Create(0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12));
+            case 3:
+                return Vector512.Shuffle(Vector512.LoadUnsafe(ref table, i), Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8));
+            default:
+                return Vector512.Create(Unsafe.Add(ref table, (nint)((i >> strideLog2) << strideLog2)));
         }
     }
 

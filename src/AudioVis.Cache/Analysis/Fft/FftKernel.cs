@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics;
 namespace AudioVis.Cache.Analysis.Fft;
 
 /// <summary>
-/// The passes of the real FFT: packing, Stockham radix-2 and radix-4 passes on split (real, imaginary) arrays,
-/// and the real-split post-processing. This file holds the dispatcher and the scalar reference; each vector width
-/// lives in its own partial file.
+/// The passes of the real FFT: Stockham radix-2 and radix-4 passes on split (real, imaginary) arrays, the first one
+/// reading the packed real input, and the real-split post-processing. This file holds the dispatcher and the scalar
+/// reference; each vector width lives in its own partial file.
 /// </summary>
 /// <remarks>
 /// Every path evaluates the same expressions in the same order with plain IEEE-754 multiplies and adds
@@ -48,7 +48,8 @@ internal static partial class FftKernel
 
     /// <summary>
     /// Runs the first (radix-2, stride 1) pass straight from the real input, read as <c>M</c> complex values
-    /// <c>z_n = x_2n + i·x_2n+1</c>, into buffer 0; then the remaining passes as <see cref="Complex"/> does from index 1.
+    /// <c>z_n = x_2n + i·x_2n+1</c>, into buffer 0; then the remaining passes as <see cref="Complex"/> does.
+    /// Vector paths run the first two passes together in registers.
     /// </summary>
     /// <param name="path">The path to run.</param>
     /// <param name="stages">The passes, in order; the first is radix-2 with stride 1.</param>
@@ -62,6 +63,26 @@ internal static partial class FftKernel
     {
         Debug.Assert(input.Length == 2 * re0.Length && stages[0].Radix == 2 && stages[0].StrideLog2 == 0, "PackedComplex shape");
         var first = stages[0];
+        if (path != FftKernelPath.Scalar && (re0.Length / 4) % Width(path) == 0)
+        {
+            var second = stages[1];
+            Debug.Assert(second.Radix == 2 && second.StrideLog2 == 1 && !second.HasUnitTwiddles, "Second pass is radix-2, stride 2");
+            switch (path)
+            {
+                case FftKernelPath.Vector512:
+                    PackedRadix2x2Vector512(input, re0, im0, first, second);
+                    break;
+                case FftKernelPath.Vector256:
+                    PackedRadix2x2Vector256(input, re0, im0, first, second);
+                    break;
+                default:
+                    PackedRadix2x2Vector128(input, re0, im0, first, second);
+                    break;
+            }
+
+            return Complex(path, stages, 2, re0, im0, re1, im1);
+        }
+
         switch (path)
         {
             case FftKernelPath.Vector512:
@@ -93,15 +114,38 @@ internal static partial class FftKernel
     public static bool Complex(FftKernelPath path, FftStage[] stages, int first, Span<float> re0, Span<float> im0, Span<float> re1, Span<float> im1)
     {
         var inOne = false;
+        var width = Width(path);
         for (var index = first; index < stages.Length; index++)
         {
-            if (inOne)
+            var stage = stages[index];
+            var fuse = width > 1
+                && stage.Radix == 2
+                && (1 << stage.StrideLog2) < width
+                && (re0.Length / 4) % width == 0
+                && index + 1 < stages.Length
+                && stages[index + 1].Radix == 2
+                && !stages[index + 1].HasUnitTwiddles;
+            if (fuse)
             {
-                Pass(path, stages[index], re1, im1, re0, im0);
+                // Two radix-2 passes in registers: same arithmetic as running them one after the other.
+                if (inOne)
+                {
+                    FusedRadix2(path, stage, stages[index + 1], re1, im1, re0, im0);
+                }
+                else
+                {
+                    FusedRadix2(path, stage, stages[index + 1], re0, im0, re1, im1);
+                }
+
+                index++;
+            }
+            else if (inOne)
+            {
+                Pass(path, stage, re1, im1, re0, im0);
             }
             else
             {
-                Pass(path, stages[index], re0, im0, re1, im1);
+                Pass(path, stage, re0, im0, re1, im1);
             }
 
             inOne = !inOne;
@@ -149,6 +193,30 @@ internal static partial class FftKernel
             _ => 1,
         };
         SplitMagnitudesScalar(zr, zi, twr, twi, magnitudes, done);
+    }
+
+    private static int Width(FftKernelPath path) => path switch
+    {
+        FftKernelPath.Vector512 => Vector512<float>.Count,
+        FftKernelPath.Vector256 => Vector256<float>.Count,
+        FftKernelPath.Vector128 => Vector128<float>.Count,
+        _ => 1,
+    };
+
+    private static void FusedRadix2(FftKernelPath path, FftStage first, FftStage second, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
+    {
+        switch (path)
+        {
+            case FftKernelPath.Vector512:
+                Radix2x2Vector512(first.StrideLog2, xr, xi, yr, yi, first, second);
+                break;
+            case FftKernelPath.Vector256:
+                Radix2x2Vector256(first.StrideLog2, xr, xi, yr, yi, first, second);
+                break;
+            default:
+                Radix2x2Vector128(first.StrideLog2, xr, xi, yr, yi, first, second);
+                break;
+        }
     }
 
     private static void Pass(FftKernelPath path, FftStage stage, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi)
@@ -213,6 +281,7 @@ internal static partial class FftKernel
 
     // Stockham radix-2 (decimation in frequency), M/2 butterflies over flat index i = q + s·p, m = M/(2s):
     //   a = x[i], b = x[i + M/2];  y[q + 2sp] = a + b;  y[q + 2sp + s] = (a - b)·w^p,  w = e^{-2πi/(2m)}.
+    // w^p = e^{-2πi·sp/M} is read from the table shared by all radix-2 passes at index sp = i rounded down to s.
     // The last pass has m = 1, so w^0 = 1 and the multiply is skipped (`unit`) on every path alike.
     private static void Radix2Scalar(int strideLog2, bool unit, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, ReadOnlySpan<float> twr, ReadOnlySpan<float> twi)
     {
@@ -230,11 +299,12 @@ internal static partial class FftKernel
             var ai = Unsafe.Add(ref xi0, i);
             var br = Unsafe.Add(ref xr0, i + half);
             var bi = Unsafe.Add(ref xi0, i + half);
-            var wr = Unsafe.Add(ref wr0, i);
-            var wi = Unsafe.Add(ref wi0, i);
+            var group = (i >> strideLog2) << strideLog2;
+            var wr = Unsafe.Add(ref wr0, group);
+            var wi = Unsafe.Add(ref wi0, group);
             var dr = ar - br;
             var di = ai - bi;
-            var o = i + ((i >> strideLog2) << strideLog2);
+            var o = i + group;
             Unsafe.Add(ref yr0, o) = ar + br;
             Unsafe.Add(ref yi0, o) = ai + bi;
             Unsafe.Add(ref yr0, o + s) = unit ? dr : (dr * wr) - (di * wi);

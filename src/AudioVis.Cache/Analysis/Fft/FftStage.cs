@@ -2,8 +2,9 @@ namespace AudioVis.Cache.Analysis.Fft;
 
 /// <summary>One Stockham pass of the half-size complex FFT, with its twiddles laid out for contiguous loads.</summary>
 /// <remarks>
-/// A radix-2 pass stores one twiddle per flat butterfly index (<c>i = q + s·p</c> holds <c>w^p</c>), so vector paths
-/// load them directly whether they vectorise over <c>p</c> (stride below the vector width) or over <c>q</c>.
+/// Radix-2 passes share one table <c>e^{-2πi·j/M}</c>, <c>j &lt; M/2</c>: the twiddle <c>w^p = e^{-2πi·sp/M}</c> of the
+/// butterfly at flat index <c>i = q + s·p</c> sits at <c>i</c> rounded down to a multiple of <c>s</c>, so vector paths
+/// load it contiguously (stride 1), repeat lanes with one shuffle (stride below the width) or broadcast it.
 /// A radix-4 pass stores <c>w^p, w^2p, w^3p</c> per <c>p</c>, broadcast across the contiguous <c>q</c> lanes.
 /// </remarks>
 internal sealed class FftStage
@@ -13,13 +14,14 @@ internal sealed class FftStage
     /// <param name="strideLog2">Base-2 logarithm of the Stockham stride <c>s</c> before this pass.</param>
     /// <param name="twiddleReal">Real parts of the twiddles.</param>
     /// <param name="twiddleImaginary">Imaginary parts of the twiddles.</param>
-    public FftStage(int radix, int strideLog2, float[] twiddleReal, float[] twiddleImaginary)
+    /// <param name="hasUnitTwiddles">Whether the pass has a single butterfly group, so every twiddle is 1.</param>
+    public FftStage(int radix, int strideLog2, float[] twiddleReal, float[] twiddleImaginary, bool hasUnitTwiddles)
     {
         Radix = radix;
         StrideLog2 = strideLog2;
         TwiddleReal = twiddleReal;
         TwiddleImaginary = twiddleImaginary;
-        HasUnitTwiddles = twiddleReal.All(w => w == 1f) && twiddleImaginary.All(w => w == 0f);
+        HasUnitTwiddles = hasUnitTwiddles;
     }
 
     /// <summary>Gets the radix of the pass (2 or 4).</summary>

@@ -173,6 +173,14 @@ internal sealed class RealFftPlan
 
     private static FftStage[] BuildStages(int m)
     {
+        // Radix-2 passes share e^{-2πi·j/M}, j < M/2; w^p of stride s is entry s·p (see FftStage).
+        var radix2Re = new float[m / 2];
+        var radix2Im = new float[m / 2];
+        for (var j = 0; j < m / 2; j++)
+        {
+            (radix2Im[j], radix2Re[j]) = SinCos(-2.0 * Math.PI * j / m);
+        }
+
         var stages = new List<FftStage>();
         var n = m;
         var strideLog2 = 0;
@@ -181,16 +189,7 @@ internal sealed class RealFftPlan
             var s = 1 << strideLog2;
             if (s < Radix2StrideLimit || n == 2)
             {
-                // Radix-2: twiddle w^p with w = e^{-2πi/n}, stored at every flat index i = q + s·p.
-                var re = new float[m / 2];
-                var im = new float[m / 2];
-                for (var i = 0; i < m / 2; i++)
-                {
-                    var p = i >> strideLog2;
-                    (im[i], re[i]) = SinCos(-2.0 * Math.PI * p / n);
-                }
-
-                stages.Add(new FftStage(2, strideLog2, re, im));
+                stages.Add(new FftStage(2, strideLog2, radix2Re, radix2Im, hasUnitTwiddles: n == 2));
                 n /= 2;
                 strideLog2 += 1;
             }
@@ -208,7 +207,7 @@ internal sealed class RealFftPlan
                     }
                 }
 
-                stages.Add(new FftStage(4, strideLog2, re, im));
+                stages.Add(new FftStage(4, strideLog2, re, im, hasUnitTwiddles: n == 4));
                 n /= 4;
                 strideLog2 += 2;
             }
