@@ -196,7 +196,28 @@ public sealed class DescriptorId : IEquatable<DescriptorId>, IComparable<Descrip
 
     private static int Compare(DescriptorId? left, DescriptorId? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
 
+    // Parsed ids are shared per input text (bounded), so the same id parsed by many elements is one instance:
+    // no allocation on re-parse, and equality short-circuits on reference.
+    private const int InternCapacity = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DescriptorId> Interned = new(StringComparer.Ordinal);
+
     private static (int Position, string Expected)? TryParseCore(string s, out DescriptorId? id)
+    {
+        if (Interned.TryGetValue(s, out id))
+        {
+            return null;
+        }
+
+        var error = TryParseUncached(s, out id);
+        if (error is null && Interned.Count < InternCapacity)
+        {
+            id = Interned.GetOrAdd(s, id!);
+        }
+
+        return error;
+    }
+
+    private static (int Position, string Expected)? TryParseUncached(string s, out DescriptorId? id)
     {
         id = null;
         if (s.Length > MaxLength)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
@@ -27,6 +28,14 @@ internal static class CacheDiffCalculator
         var ordered = OrderByElementId(key, intents);
         var slots = new Dictionary<DescriptorId, int>();
         var counts = new List<int>();
+        var total = 0;
+        foreach (var intent in ordered)
+        {
+            total += intent.Descriptors.Count;
+        }
+
+        var slotOfEach = total <= 1024 ? stackalloc int[total] : new int[total];
+        var n = 0;
         foreach (var intent in ordered)
         {
             foreach (var descriptor in intent.Descriptors)
@@ -37,9 +46,12 @@ internal static class CacheDiffCalculator
                 }
                 else
                 {
-                    slots.Add(descriptor, counts.Count);
+                    slot = counts.Count;
+                    slots.Add(descriptor, slot);
                     counts.Add(1);
                 }
+
+                slotOfEach[n++] = slot;
             }
         }
 
@@ -50,11 +62,12 @@ internal static class CacheDiffCalculator
             counts[slot] = 0;
         }
 
+        n = 0;
         foreach (var intent in ordered)
         {
-            foreach (var descriptor in intent.Descriptors)
+            for (var d = 0; d < intent.Descriptors.Count; d++)
             {
-                var slot = slots[descriptor];
+                var slot = slotOfEach[n++];
                 ownerArrays[slot][counts[slot]++] = intent.ElementId;
             }
         }
@@ -75,7 +88,6 @@ internal static class CacheDiffCalculator
         var stale = new List<StaleDescriptor>();
         var current = new List<DescriptorId>(requested.Length);
         var unknown = new List<DescriptorId>();
-        var profileReasons = new ProfileReasonCache();
         var ownerList = new DescriptorOwners[requested.Length];
         for (var i = 0; i < requested.Length; i++)
         {
@@ -90,7 +102,7 @@ internal static class CacheDiffCalculator
             {
                 missing.Add(descriptor);
             }
-            else if (GetStaleReasons(key, record, definition, profile, currentSourceHash, ref profileReasons) is { } reasons)
+            else if (GetStaleReasons(key, record, definition, profile, currentSourceHash) is { } reasons)
             {
                 stale.Add(new StaleDescriptor(descriptor, reasons));
             }
@@ -145,8 +157,7 @@ internal static class CacheDiffCalculator
         CacheMetadataRecord record,
         DescriptorDefinition definition,
         AnalysisProfile? profile,
-        string? currentSourceHash,
-        ref ProfileReasonCache profileReasons)
+        string? currentSourceHash)
     {
         List<StaleReason>? reasons = null;
         if (profile is null)
@@ -155,7 +166,7 @@ internal static class CacheDiffCalculator
         }
         else if (!record.ProfileRevisionHash.Equals(profile.RevisionHash))
         {
-            (reasons ??= []).Add(profileReasons.Get(record, profile));
+            (reasons ??= []).Add(ProfileReasonCache.Get(record, profile));
         }
 
         if (currentSourceHash is not null && !string.Equals(record.SourceContentHash, currentSourceHash, StringComparison.Ordinal))
@@ -172,30 +183,33 @@ internal static class CacheDiffCalculator
     }
 
     /// <summary>
-    /// Remembers the profile reason of the last stale revision seen: records of one group are usually stale
-    /// against the same old revision, and comparing parameters formats every value.
+    /// Remembers the profile reason per {cached revision, current revision}: comparing parameters formats every value,
+    /// and the same pair recurs in every group and frame until the entries are regenerated. Bounded: cleared when full.
     /// </summary>
-    internal struct ProfileReasonCache
+    internal static class ProfileReasonCache
     {
-        private ProfileRevisionHash? _revision;
-        private bool _parametersKnown;
-        private StaleReason? _reason;
+        private const int Capacity = 1024;
+        private static readonly ConcurrentDictionary<(ProfileRevisionHash Cached, ProfileRevisionHash Current, bool ParametersKnown), StaleReason> Reasons = new();
 
-        public StaleReason Get(CacheMetadataRecord record, AnalysisProfile profile)
+        public static StaleReason Get(CacheMetadataRecord record, AnalysisProfile profile)
         {
-            var parametersKnown = record.Parameters is not null;
-            if (_reason is not null && _parametersKnown == parametersKnown && record.ProfileRevisionHash.Equals(_revision))
+            var key = (record.ProfileRevisionHash, profile.RevisionHash, record.Parameters is not null);
+            if (Reasons.TryGetValue(key, out var reason))
             {
-                return _reason;
+                return reason;
             }
 
             var changes = record.Parameters is null ? [] : CompareParameters(record.Parameters, profile.Parameters);
-            _revision = record.ProfileRevisionHash;
-            _parametersKnown = parametersKnown;
-            _reason = changes.Length > 0
+            reason = changes.Length > 0
                 ? new ProfileParametersChanged(changes)
                 : new RevisionUnknown(record.ProfileRevisionHash, profile.RevisionHash);
-            return _reason;
+            if (Reasons.Count >= Capacity)
+            {
+                Reasons.Clear();
+            }
+
+            Reasons.TryAdd(key, reason);
+            return reason;
         }
     }
 

@@ -9,7 +9,13 @@ namespace AudioVis.Cache.Profiles;
 /// </summary>
 public sealed record ProfileRevisionHash
 {
-    private ProfileRevisionHash(string value) => Value = value;
+    private readonly int _hashCode;
+
+    private ProfileRevisionHash(string value)
+    {
+        Value = value;
+        _hashCode = StringComparer.Ordinal.GetHashCode(value);
+    }
 
     /// <summary>Gets the 64 lower-case hexadecimal digits of the hash.</summary>
     public string Value { get; }
@@ -41,6 +47,13 @@ public sealed record ProfileRevisionHash
 
         return new ProfileRevisionHash(value.ToLowerInvariant());
     }
+
+    /// <inheritdoc/>
+    public bool Equals(ProfileRevisionHash? other) =>
+        other is not null && (ReferenceEquals(this, other) || (_hashCode == other._hashCode && string.Equals(Value, other.Value, StringComparison.Ordinal)));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => _hashCode;
 
     /// <summary>Returns the 64 hexadecimal digits.</summary>
     /// <returns>The hash as text.</returns>
