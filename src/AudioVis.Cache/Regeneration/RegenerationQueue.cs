@@ -18,7 +18,7 @@ namespace AudioVis.Cache.Regeneration;
 /// unbounded channel (a key is in it at most once, and only while it has a waiting job and none running), waits
 /// for the pause/export gate and for one of the parallelism slots, then hands the key's next job to the thread pool.
 /// </remarks>
-internal sealed partial class RegenerationQueue : IRegenerationQueue
+internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposable
 {
     private const int RememberedFailedJobs = 1024;
 
@@ -316,6 +316,10 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue
             Log.AutoRegenerateSkipped(_logger, diff.TrackRef, diff.AnalysisProfileId, ex);
         }
     }
+
+    // Lets hosts dispose a container synchronously (`using var provider`): the dispose timeout bounds the wait, and
+    // DisposeCoreAsync continues on the thread pool, so blocking here cannot deadlock on a captured context.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
@@ -137,6 +138,17 @@ public sealed class RegenerationServicesTests
             Assert.That(provider.GetRequiredService<IOptions<RegenerationOptions>>().Value.MaxDegreeOfParallelism, Is.EqualTo(Environment.ProcessorCount));
             Assert.That(provider.GetRequiredService<IRegenerationQueue>().IsPaused, Is.False, "the built-in analyzer is registered, so the queue resolves");
         });
+    }
+
+    [Test]
+    public void ServiceProvider_DisposedSynchronously_DisposesTheQueue()
+    {
+        var provider = new ServiceCollection().AddAudioVisCache().Services.BuildServiceProvider();
+        var queue = provider.GetRequiredService<IRegenerationQueue>();
+
+        provider.Dispose();
+
+        Assert.That(() => queue.Enqueue(new RegenerationRequest(new CacheKey("t.wav", "default"), [DescriptorId.Parse("rms")], RegenerationReason.Manual, [])), Throws.TypeOf<ObjectDisposedException>());
     }
 
     [Test]
