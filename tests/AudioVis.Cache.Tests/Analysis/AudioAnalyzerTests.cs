@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "f2cd4962a5295c351647489931d40dc408feb62d503c617fb5411f41c17e650a",
-        ["sweep"] = "16b789bed6a5cdde20849b91e367750551641f2bc07717d65b2f95fff3a111b1",
-        ["noise"] = "8f57cfd570dd83d868d1464285b72f7f9706bdfb299540a9294fa4cf3befd837",
-        ["clicks"] = "320c493e3524acedcfc983d1af18fd05ec3dc4134f8e2d4f3fcd84d70af8f814",
-        ["stereo"] = "565bf817be0a316f663ec032439e192d0318418cdaf1abada1347522afdbd10c",
+        ["sine"] = "2e6e1d0a66e1f40f9a32a3fb48a64d1c8e3b5d3feba6f8c201f32c5235cabb07",
+        ["sweep"] = "407d6121c7fd6f1e59c83e1f823d8b7f1ebc77b62ba1860c1e58335e5f01c0b2",
+        ["noise"] = "eac2510f90499c416a5931001b90e93dafdbe806b969a8b1acac112fd19fa8d0",
+        ["clicks"] = "25f149b6742e6c616f13779d4a6b277c7105c423f226469a3a33135ee0739471",
+        ["stereo"] = "4b4bccfa2a1e007fc5373f43178479c7a50b11283b7c19750dc48dbfee930cd4",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

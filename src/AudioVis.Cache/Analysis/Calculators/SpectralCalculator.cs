@@ -6,6 +6,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// The <c>spectral</c> calculator: <c>spectral.centroid</c>, <c>spectral.rolloff</c>, <c>spectral.flux</c> and
 /// <c>spectral.flatness</c>, following Essentia's <c>Centroid</c>, <c>RollOff</c>, <c>Flux</c> and <c>Flatness</c>.
 /// </summary>
+/// <remarks>
+/// Version 2: <c>spectral.flatness</c> takes ln|X| in float with <see cref="FastLog"/> (error within 2 ulp, summed in double in
+/// bin order) and treats a magnitude below the smallest normal float as 0; the other three are unchanged.
+/// </remarks>
 internal sealed class SpectralCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "spectral";
@@ -16,7 +20,7 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
     public SpectralCalculator()
         : base(
             CalculatorId,
-            1,
+            2,
             ("spectral.centroid", "Hz", "Magnitude-weighted mean frequency."),
             ("spectral.rolloff", "Hz", "Frequency below which 85% of the spectral power lies."),
             ("spectral.flux", "linear", "L2 norm of the frame-to-frame magnitude difference."),
@@ -104,25 +108,33 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         }
     }
 
-    // Essentia Flatness: geometric mean / arithmetic mean of |X|; any exact 0 bin (and so silence) gives 0. The result is
-    // clamped to 1, which it can only exceed by rounding.
+    // Essentia Flatness: geometric mean / arithmetic mean of |X|; any bin below the smallest normal float (so silence)
+    // gives 0. The result is clamped to 1, which it can only exceed by rounding.
     private sealed class FlatnessComputer(AnalysisContext context) : FrameComputer(context, 1)
     {
+        private readonly float[] _logs = new float[context.BinCount];
+
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            var logSum = 0.0;
             var sum = 0.0;
-            foreach (double m in magnitudes)
+            foreach (var m in magnitudes)
             {
-                if (m <= 0)
+                if (!(m >= FastLog.MinNormal))
                 {
                     values[0] = 0f;
                     return;
                 }
 
-                logSum += Math.Log(m);
                 sum += m;
+            }
+
+            var logs = _logs;
+            FastLog.ScaledLn(magnitudes, FastLog.MinNormal, 1f, logs);
+            var logSum = 0.0;
+            foreach (var l in logs)
+            {
+                logSum += l;
             }
 
             var geometricMean = Math.Exp(logSum / magnitudes.Length);

@@ -3,6 +3,10 @@ using AudioVis.Cache.Descriptors;
 namespace AudioVis.Cache.Analysis.Calculators;
 
 /// <summary>The <c>spectrum</c> calculator: <c>spectrum</c> (|X|) and <c>spectrum.db</c> (20·log10|X| clamped to the profile's dB range).</summary>
+/// <remarks>
+/// Version 2: <c>spectrum.db</c> is computed in float with <see cref="FastLog"/> (error within 2 ulp of ln, about 1e-5 dB); a
+/// magnitude below the smallest normal float (0, or −758.6 dB) gives <c>MinDecibels</c>. <c>spectrum</c> is unchanged.
+/// </remarks>
 internal sealed class SpectrumCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "spectrum";
@@ -10,7 +14,7 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
     public SpectrumCalculator()
         : base(
             CalculatorId,
-            1,
+            2,
             ("spectrum", "linear", "Magnitude spectrum |X| of each frame, bins 0..N/2."),
             ("spectrum.db", "dB", "Magnitude spectrum in decibels, clamped to the profile's min/max decibels."))
     {
@@ -26,17 +30,22 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
 
     private sealed class DecibelComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
     {
-        private readonly double _min = context.Parameters.MinDecibels;
-        private readonly double _max = context.Parameters.MaxDecibels;
+        // 20·log10|X| = ln|X|·(20/ln 10).
+        private const float DecibelsPerNeper = (float)(20.0 / 2.302585092994046);
+
+        private readonly float _min = (float)context.Parameters.MinDecibels;
+        private readonly float _max = (float)context.Parameters.MaxDecibels;
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
+            FastLog.ScaledLn(magnitudes, FastLog.MinNormal, DecibelsPerNeper, values);
             for (var i = 0; i < values.Length; i++)
             {
-                double magnitude = magnitudes[i];
-                var db = magnitude > 0 ? 20.0 * Math.Log10(magnitude) : _min;
-                values[i] = (float)Math.Clamp(db, _min, _max);
+                var db = values[i];
+                db = db < _min ? _min : db;
+                db = db > _max ? _max : db;
+                values[i] = magnitudes[i] >= FastLog.MinNormal ? db : _min;
             }
         }
     }
