@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "2e6e1d0a66e1f40f9a32a3fb48a64d1c8e3b5d3feba6f8c201f32c5235cabb07",
-        ["sweep"] = "407d6121c7fd6f1e59c83e1f823d8b7f1ebc77b62ba1860c1e58335e5f01c0b2",
-        ["noise"] = "eac2510f90499c416a5931001b90e93dafdbe806b969a8b1acac112fd19fa8d0",
-        ["clicks"] = "25f149b6742e6c616f13779d4a6b277c7105c423f226469a3a33135ee0739471",
-        ["stereo"] = "4b4bccfa2a1e007fc5373f43178479c7a50b11283b7c19750dc48dbfee930cd4",
+        ["sine"] = "890ef5e726c70e1a153e5812e12c3826b99eef43dae2f97ba6923adb59ad5c4c",
+        ["sweep"] = "b20200208280628bb83e75f032d572d544ead2f0867d2bb155f4021970632d2d",
+        ["noise"] = "80cbea9c87cbcb7852710c360a2d8228ed00dc29dc50e9e98a1fe235a493527b",
+        ["clicks"] = "0962d10c17905c9cd33a4540ac0a6a35239b5d051cec76aad8eab6049eb61f2f",
+        ["stereo"] = "4e12c7dc38835df50faf7dc4de1dd6db8a1d59d149ca70cf0ffaff66741db77f",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

@@ -75,13 +75,14 @@ internal sealed class MelFilterbank
     public double Apply(int band, ReadOnlySpan<float> power)
     {
         var filter = _weights[band];
-        var start = _start[band];
-        var sum = 0.0;
-        for (var j = 0; j < filter.Length; j++)
-        {
-            sum += filter[j] * power[start + j];
-        }
+        return FixedOrderSum.Sum(0, filter.Length, new Weighted(filter, power[_start[band]..]));
+    }
 
-        return sum;
+    private readonly ref struct Weighted(double[] weights, ReadOnlySpan<float> power) : ISumTerm
+    {
+        private readonly ReadOnlySpan<double> _weights = weights;
+        private readonly ReadOnlySpan<float> _power = power;
+
+        public double At(int i) => _weights[i] * _power[i];
     }
 }

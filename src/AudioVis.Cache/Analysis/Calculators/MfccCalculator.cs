@@ -7,6 +7,7 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// Nyquist), triangles linear in mel and normalised to unit sum (Essentia <c>MelBands</c>, weighting "warping"), on |X|²;
 /// <c>20·log10(max(E, 1e-10))</c>; orthonormal DCT-II; the first 13 coefficients.
 /// </summary>
+/// <remarks>Version 2: each mel band energy is summed in <see cref="FixedOrderSum"/> order (version 1: one chain in bin order).</remarks>
 internal sealed class MfccCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "mfcc";
@@ -17,7 +18,7 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
     public const double SilenceThreshold = 1e-10;
 
     public MfccCalculator()
-        : base(CalculatorId, 1, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
+        : base(CalculatorId, 2, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
     {
     }
 

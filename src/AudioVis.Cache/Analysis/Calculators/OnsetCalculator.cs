@@ -10,7 +10,7 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// </summary>
 /// <remarks>
 /// Version 2: <c>L</c> is computed in float with <see cref="FastLog"/> (error within 2 ulp of ln, about 1e-5 dB) and the
-/// floor is the float nearest 1e-10; the rectified differences are summed in double in bin order, as in version 1.
+/// floor is the float nearest 1e-10; the rectified differences are summed in double in <see cref="FixedOrderSum"/> order.
 /// </remarks>
 internal sealed class OnsetCalculator : DescriptorCalculatorBase
 {
@@ -41,19 +41,19 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
             var power = frame.Power;
             var current = _current;
             FastLog.ScaledLn(power, (float)PowerFloor, DecibelsPerNeper, current);
-            var sum = 0.0;
-            if (_hasPrevious)
-            {
-                var previous = _previous;
-                for (var i = 0; i < current.Length; i++)
-                {
-                    sum += Math.Max((double)current[i] - previous[i], 0.0);
-                }
-            }
+            var sum = _hasPrevious ? FixedOrderSum.Sum(0, current.Length, new Rise(current, _previous)) : 0.0;
 
             (_previous, _current) = (current, _previous);
             _hasPrevious = true;
             values[0] = (float)(sum / power.Length);
         }
+    }
+
+    private readonly ref struct Rise(ReadOnlySpan<float> current, ReadOnlySpan<float> previous) : ISumTerm
+    {
+        private readonly ReadOnlySpan<float> _current = current;
+        private readonly ReadOnlySpan<float> _previous = previous;
+
+        public double At(int i) => Math.Max((double)_current[i] - _previous[i], 0.0);
     }
 }

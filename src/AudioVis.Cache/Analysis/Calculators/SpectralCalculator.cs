@@ -7,8 +7,9 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// <c>spectral.flatness</c>, following Essentia's <c>Centroid</c>, <c>RollOff</c>, <c>Flux</c> and <c>Flatness</c>.
 /// </summary>
 /// <remarks>
-/// Version 2: <c>spectral.flatness</c> takes ln|X| in float with <see cref="FastLog"/> (error within 2 ulp, summed in double in
-/// bin order) and treats a magnitude below the smallest normal float as 0; the other three are unchanged.
+/// Version 2: <c>spectral.flatness</c> takes ln|X| in float with <see cref="FastLog"/> (error within 2 ulp) and treats a
+/// magnitude below the smallest normal float as 0; every sum is in <see cref="FixedOrderSum"/> order; the rolloff scan
+/// skips whole blocks of 8 bins.
 /// </remarks>
 internal sealed class SpectralCalculator : DescriptorCalculatorBase
 {
@@ -44,15 +45,8 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            var weighted = 0.0;
-            var sum = 0.0;
-            for (var i = 0; i < magnitudes.Length; i++)
-            {
-                double m = magnitudes[i];
-                weighted += i * m;
-                sum += m;
-            }
-
+            var weighted = FixedOrderSum.Sum(0, magnitudes.Length, new IndexWeighted(magnitudes));
+            var sum = FixedOrderSum.Sum(magnitudes);
             values[0] = sum > 0 ? (float)(weighted / sum * _binWidth) : 0f;
         }
     }
@@ -65,16 +59,28 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var power = frame.Power;
-            var total = 0.0;
-            foreach (double p in power)
-            {
-                total += p;
-            }
-
-            var threshold = RolloffCutoff * total;
+            var threshold = RolloffCutoff * FixedOrderSum.Sum(power);
             var cumulative = 0.0;
             var bin = power.Length - 1;
-            for (var i = 0; i < power.Length; i++)
+
+            // Whole blocks of 8 bins whose cumulative sum stays below the threshold are skipped (each block summed as a
+            // fixed tree, so the dependent chain is 8× shorter); the bin is then found one by one from the first block
+            // that reaches it.
+            var start = 0;
+            for (; start <= power.Length - 8; start += 8)
+            {
+                var block = (((double)power[start] + power[start + 1]) + ((double)power[start + 2] + power[start + 3]))
+                    + (((double)power[start + 4] + power[start + 5]) + ((double)power[start + 6] + power[start + 7]));
+                var next = cumulative + block;
+                if (next >= threshold)
+                {
+                    break;
+                }
+
+                cumulative = next;
+            }
+
+            for (var i = start; i < power.Length; i++)
             {
                 cumulative += power[i];
                 if (cumulative >= threshold)
@@ -96,13 +102,7 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            var sum = 0.0;
-            for (var i = 0; i < magnitudes.Length; i++)
-            {
-                var d = (double)magnitudes[i] - _previous[i];
-                sum += d * d;
-            }
-
+            var sum = FixedOrderSum.Sum(0, magnitudes.Length, new SquaredDifference(magnitudes, _previous));
             magnitudes.CopyTo(_previous);
             values[0] = (float)Math.Sqrt(sum);
         }
@@ -117,7 +117,6 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            var sum = 0.0;
             foreach (var m in magnitudes)
             {
                 if (!(m >= FastLog.MinNormal))
@@ -125,21 +124,35 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
                     values[0] = 0f;
                     return;
                 }
-
-                sum += m;
             }
 
             var logs = _logs;
             FastLog.ScaledLn(magnitudes, FastLog.MinNormal, 1f, logs);
-            var logSum = 0.0;
-            foreach (var l in logs)
-            {
-                logSum += l;
-            }
+            var sum = FixedOrderSum.Sum(magnitudes);
+            var logSum = FixedOrderSum.Sum(logs);
 
             var geometricMean = Math.Exp(logSum / magnitudes.Length);
             var arithmeticMean = sum / magnitudes.Length;
             values[0] = (float)Math.Min(geometricMean / arithmeticMean, 1.0);
+        }
+    }
+
+    private readonly ref struct IndexWeighted(ReadOnlySpan<float> magnitudes) : ISumTerm
+    {
+        private readonly ReadOnlySpan<float> _magnitudes = magnitudes;
+
+        public double At(int i) => i * (double)_magnitudes[i];
+    }
+
+    private readonly ref struct SquaredDifference(ReadOnlySpan<float> current, ReadOnlySpan<float> previous) : ISumTerm
+    {
+        private readonly ReadOnlySpan<float> _current = current;
+        private readonly ReadOnlySpan<float> _previous = previous;
+
+        public double At(int i)
+        {
+            var d = (double)_current[i] - _previous[i];
+            return d * d;
         }
     }
 }

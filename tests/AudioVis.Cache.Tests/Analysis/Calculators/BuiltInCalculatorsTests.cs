@@ -19,19 +19,19 @@ public class BuiltInCalculatorsTests
     private static readonly (string Name, string Calculator, int Version, string Unit)[] DocumentedCatalogue =
     [
         ("chroma", "chroma", 1, "linear"),
-        ("mfcc", "mfcc", 1, "dB"),
+        ("mfcc", "mfcc", 2, "dB"),
         ("onset.strength", "onset", 2, "linear"),
-        ("peak", "time", 1, "linear"),
-        ("rms", "time", 1, "linear"),
+        ("peak", "time", 2, "linear"),
+        ("rms", "time", 2, "linear"),
         ("spectral.centroid", "spectral", 2, "Hz"),
         ("spectral.flatness", "spectral", 2, "ratio"),
         ("spectral.flux", "spectral", 2, "linear"),
         ("spectral.rolloff", "spectral", 2, "Hz"),
         ("spectrum", "spectrum", 2, "linear"),
-        ("spectrum.bands", "bands", 1, "power"),
+        ("spectrum.bands", "bands", 2, "power"),
         ("spectrum.db", "spectrum", 2, "dB"),
         ("waveform.minmax", "waveform", 1, "linear"),
-        ("zcr", "time", 1, "ratio"),
+        ("zcr", "time", 2, "ratio"),
     ];
 
     [Test]
