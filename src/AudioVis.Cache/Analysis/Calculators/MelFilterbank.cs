@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace AudioVis.Cache.Analysis.Calculators;
 
 /// <summary>
@@ -84,5 +86,7 @@ internal sealed class MelFilterbank
         private readonly ReadOnlySpan<float> _power = power;
 
         public double At(int i) => _weights[i] * _power[i];
+
+        public Vector256<double> At4(int i) => Vector256.Create(_weights.Slice(i, 4)) * FixedOrderSum.Widen(_power, i);
     }
 }

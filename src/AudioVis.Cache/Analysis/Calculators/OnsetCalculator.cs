@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -54,6 +55,16 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
         private readonly ReadOnlySpan<float> _current = current;
         private readonly ReadOnlySpan<float> _previous = previous;
 
-        public double At(int i) => Math.Max((double)_current[i] - _previous[i], 0.0);
+        public double At(int i)
+        {
+            var d = (double)_current[i] - _previous[i];
+            return d > 0 ? d : 0.0;
+        }
+
+        public Vector256<double> At4(int i)
+        {
+            var d = FixedOrderSum.Widen(_current, i) - FixedOrderSum.Widen(_previous, i);
+            return Vector256.ConditionalSelect(Vector256.GreaterThan(d, Vector256<double>.Zero), d, Vector256<double>.Zero);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -142,6 +143,9 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         private readonly ReadOnlySpan<float> _magnitudes = magnitudes;
 
         public double At(int i) => i * (double)_magnitudes[i];
+
+        public Vector256<double> At4(int i) =>
+            Vector256.Create((double)i, i + 1, i + 2, i + 3) * FixedOrderSum.Widen(_magnitudes, i);
     }
 
     private readonly ref struct SquaredDifference(ReadOnlySpan<float> current, ReadOnlySpan<float> previous) : ISumTerm
@@ -152,6 +156,12 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         public double At(int i)
         {
             var d = (double)_current[i] - _previous[i];
+            return d * d;
+        }
+
+        public Vector256<double> At4(int i)
+        {
+            var d = FixedOrderSum.Widen(_current, i) - FixedOrderSum.Widen(_previous, i);
             return d * d;
         }
     }

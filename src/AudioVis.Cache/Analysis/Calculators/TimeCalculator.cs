@@ -1,3 +1,4 @@
+using System.Numerics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -67,13 +68,25 @@ internal sealed class TimeCalculator : DescriptorCalculatorBase
         {
             var samples = frame.Samples;
             var crossings = 0;
-            var wasPositive = samples[0] > 0;
-            for (var i = 1; i < samples.Length; i++)
+            var i = 1;
+
+            // A crossing at i is (x_{i−1} > 0) ≠ (x_i > 0); counting is exact in any order, so lanes may count them.
+            if (Vector.IsHardwareAccelerated && samples.Length > Vector<float>.Count)
             {
-                // Branch-free: the signs of audio are unpredictable.
-                var isPositive = samples[i] > 0;
-                crossings += isPositive != wasPositive ? 1 : 0;
-                wasPositive = isPositive;
+                var counts = Vector<int>.Zero;
+                for (; i <= samples.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var before = Vector.GreaterThan(new Vector<float>(samples[(i - 1)..]), Vector<float>.Zero);
+                    var now = Vector.GreaterThan(new Vector<float>(samples[i..]), Vector<float>.Zero);
+                    counts -= before ^ now;
+                }
+
+                crossings = Vector.Sum(counts);
+            }
+
+            for (; i < samples.Length; i++)
+            {
+                crossings += (samples[i - 1] > 0) != (samples[i] > 0) ? 1 : 0;
             }
 
             values[0] = (float)((double)crossings / samples.Length);
