@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
@@ -118,13 +119,10 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            foreach (var m in magnitudes)
+            if (!AllAtLeastMinNormal(magnitudes))
             {
-                if (!(m >= FastLog.MinNormal))
-                {
-                    values[0] = 0f;
-                    return;
-                }
+                values[0] = 0f;
+                return;
             }
 
             var logs = _logs;
@@ -135,6 +133,33 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
             var geometricMean = Math.Exp(logSum / magnitudes.Length);
             var arithmeticMean = sum / magnitudes.Length;
             values[0] = (float)Math.Min(geometricMean / arithmeticMean, 1.0);
+        }
+
+        // False when any value is below the smallest normal float or NaN (the comparison is false for NaN in both loops).
+        private static bool AllAtLeastMinNormal(ReadOnlySpan<float> x)
+        {
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var floor = new Vector<float>(FastLog.MinNormal);
+                for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    if (!Vector.GreaterThanOrEqualAll(new Vector<float>(x[i..]), floor))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            for (; i < x.Length; i++)
+            {
+                if (!(x[i] >= FastLog.MinNormal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 

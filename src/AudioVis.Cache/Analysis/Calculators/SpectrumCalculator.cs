@@ -1,3 +1,4 @@
+using System.Numerics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -40,7 +41,24 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
         {
             var magnitudes = frame.Magnitudes;
             FastLog.ScaledLn(magnitudes, FastLog.MinNormal, DecibelsPerNeper, values);
-            for (var i = 0; i < values.Length; i++)
+
+            // The vector loop selects element-wise exactly as the scalar loop does.
+            var i = 0;
+            if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+            {
+                var min = new Vector<float>(_min);
+                var max = new Vector<float>(_max);
+                var floor = new Vector<float>(FastLog.MinNormal);
+                for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var db = new Vector<float>(values[i..]);
+                    db = Vector.ConditionalSelect(Vector.LessThan(db, min), min, db);
+                    db = Vector.ConditionalSelect(Vector.GreaterThan(db, max), max, db);
+                    Vector.ConditionalSelect(Vector.GreaterThanOrEqual(new Vector<float>(magnitudes[i..]), floor), db, min).CopyTo(values[i..]);
+                }
+            }
+
+            for (; i < values.Length; i++)
             {
                 var db = values[i];
                 db = db < _min ? _min : db;
