@@ -39,11 +39,35 @@ internal sealed class TimeCalculator : DescriptorCalculatorBase
     {
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
-            // Math.Max is associative and commutative (NaN propagates, |x| has no −0), so four running maxima give the
-            // same value as one.
+            // Math.Max is associative and commutative (NaN propagates, |x| has no −0), so running maxima in lanes give the
+            // same value as one. Vector.Max may treat NaN differently, so any NaN makes the result NaN explicitly, as
+            // Math.Max does.
             var samples = frame.Samples;
             float p0 = 0f, p1 = 0f, p2 = 0f, p3 = 0f;
             var i = 0;
+            if (Vector.IsHardwareAccelerated && samples.Length >= Vector<float>.Count)
+            {
+                var peaks = Vector<float>.Zero;
+                var ordered = true;
+                for (; i <= samples.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var v = new Vector<float>(samples[i..]);
+                    ordered &= Vector.EqualsAll(v, v);
+                    peaks = Vector.Max(peaks, Vector.Abs(v));
+                }
+
+                if (!ordered)
+                {
+                    values[0] = float.NaN;
+                    return;
+                }
+
+                for (var lane = 0; lane < Vector<float>.Count; lane++)
+                {
+                    p0 = Math.Max(p0, peaks[lane]);
+                }
+            }
+
             for (; i <= samples.Length - 4; i += 4)
             {
                 p0 = Math.Max(p0, Math.Abs(samples[i]));
