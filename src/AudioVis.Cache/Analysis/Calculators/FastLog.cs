@@ -8,9 +8,9 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// </summary>
 /// <remarks>
 /// The vector loop and the scalar tail evaluate the same float expressions in the same order, with separate multiplies and
-/// adds (no fused multiply-add: the JIT never contracts them), and every operation is element-wise and exactly rounded. So
-/// every vector width, and the scalar path used when hardware intrinsics are disabled, gives the same bits on any x64 or
-/// Arm64 machine; the C runtime's <c>log</c> is not involved.
+/// adds (no fused multiply-add; RyuJIT does not contract them), and every operation is element-wise and exactly rounded.
+/// So every vector width, and the scalar path used when hardware intrinsics are disabled, gives the same bits (the
+/// child-process golden test checks this); the C runtime's <c>log</c> is not involved.
 /// </remarks>
 internal static class FastLog
 {
