@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "890ef5e726c70e1a153e5812e12c3826b99eef43dae2f97ba6923adb59ad5c4c",
-        ["sweep"] = "b20200208280628bb83e75f032d572d544ead2f0867d2bb155f4021970632d2d",
-        ["noise"] = "80cbea9c87cbcb7852710c360a2d8228ed00dc29dc50e9e98a1fe235a493527b",
-        ["clicks"] = "0962d10c17905c9cd33a4540ac0a6a35239b5d051cec76aad8eab6049eb61f2f",
-        ["stereo"] = "4e12c7dc38835df50faf7dc4de1dd6db8a1d59d149ca70cf0ffaff66741db77f",
+        ["sine"] = "e337024fc2db6c41cc4ac1c16c1c2a1b73f828eebbbbf2f537f5ca800ed8b7d9",
+        ["sweep"] = "f02aae570f1d9796da596162231853470e3e443452cd157f4b036bf9907924bb",
+        ["noise"] = "12a770d21ddba63d6ed46ab8c2974fe3b4299670ef01bb0ef12d58648848a8f2",
+        ["clicks"] = "9496840ed1e400a3fc39739628dc9c6473b07bbec58515165a59fa179e754972",
+        ["stereo"] = "a8d68636e72f64d48e93ebb164ed64bc6443642e1f14ca69514c4a0feebcb677",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];
