@@ -99,22 +99,23 @@ internal static class DemoCommand
         await store.UpsertAsync(
             introHiRes,
             [
-                Record(introHiRes, "spectrum.bands32@L", hiRes.Parameters, 1, analyzedAt),
-                Record(introHiRes, "spectrum.bands32@R", olderHiRes, 1, analyzedAt),
+                Record(introHiRes, "spectrum.bands32@L", hiRes.Parameters, analyzedAt: analyzedAt),
+                Record(introHiRes, "spectrum.bands32@R", olderHiRes, analyzedAt: analyzedAt),
                 Record(introHiRes, "rms@mid", hiRes.Parameters, 0, analyzedAt),
-                Record(introHiRes, "spectrum.db@side", hiRes.Parameters, 1, analyzedAt),
+                Record(introHiRes, "spectrum.db@side", hiRes.Parameters, analyzedAt: analyzedAt),
             ],
             cancellationToken).ConfigureAwait(false);
 
         var dropDefault = new CacheKey(Drop, AnalysisProfile.DefaultId);
-        await store.UpsertAsync(dropDefault, [Record(dropDefault, "spectral.flux", AnalysisParameters.Default, 1, analyzedAt)], cancellationToken).ConfigureAwait(false);
+        await store.UpsertAsync(dropDefault, [Record(dropDefault, "spectral.flux", AnalysisParameters.Default, analyzedAt: analyzedAt)], cancellationToken).ConfigureAwait(false);
     }
 
-    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, int calculatorVersion, DateTimeOffset analyzedAt)
+    // A null calculator version records the current one.
+    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, int? calculatorVersion = null, DateTimeOffset analyzedAt = default)
     {
         var id = DescriptorId.Parse(descriptor);
         DescriptorCatalog.Default.TryGetDefinition(id, out var definition);
         return new CacheMetadataRecord(
-            key, id, ProfileRevisionHash.Compute(parameters), parameters, "pcm-sha256:demo", definition!.CalculatorId, calculatorVersion, analyzedAt);
+            key, id, ProfileRevisionHash.Compute(parameters), parameters, "pcm-sha256:demo", definition!.CalculatorId, calculatorVersion ?? definition.CalculatorVersion, analyzedAt);
     }
 }

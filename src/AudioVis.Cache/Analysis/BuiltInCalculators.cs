@@ -7,7 +7,7 @@ public static class BuiltInCalculators
 {
     /// <summary>
     /// Gets the built-in calculators, in catalogue order: <c>spectrum</c>, <c>bands</c>, <c>time</c>, <c>waveform</c>,
-    /// <c>spectral</c>, <c>onset</c>, <c>chroma</c> and <c>mfcc</c>, each at version 1.
+    /// <c>spectral</c>, <c>onset</c>, <c>chroma</c> and <c>mfcc</c> (versions in docs/descriptors.md).
     /// </summary>
     public static IReadOnlyList<IDescriptorCalculator> All { get; } =
     [

@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "f2cd4962a5295c351647489931d40dc408feb62d503c617fb5411f41c17e650a",
-        ["sweep"] = "16b789bed6a5cdde20849b91e367750551641f2bc07717d65b2f95fff3a111b1",
-        ["noise"] = "8f57cfd570dd83d868d1464285b72f7f9706bdfb299540a9294fa4cf3befd837",
-        ["clicks"] = "320c493e3524acedcfc983d1af18fd05ec3dc4134f8e2d4f3fcd84d70af8f814",
-        ["stereo"] = "565bf817be0a316f663ec032439e192d0318418cdaf1abada1347522afdbd10c",
+        ["sine"] = "e337024fc2db6c41cc4ac1c16c1c2a1b73f828eebbbbf2f537f5ca800ed8b7d9",
+        ["sweep"] = "f02aae570f1d9796da596162231853470e3e443452cd157f4b036bf9907924bb",
+        ["noise"] = "12a770d21ddba63d6ed46ab8c2974fe3b4299670ef01bb0ef12d58648848a8f2",
+        ["clicks"] = "9496840ed1e400a3fc39739628dc9c6473b07bbec58515165a59fa179e754972",
+        ["stereo"] = "a8d68636e72f64d48e93ebb164ed64bc6443642e1f14ca69514c4a0feebcb677",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

@@ -1,3 +1,4 @@
+using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
@@ -9,6 +10,9 @@ namespace AudioVis.Cache.Tests.Diffing;
 
 public sealed class CacheDiffCalculatorTests
 {
+    // The current version of the built-in time calculator (rms, zcr).
+    private static readonly int TimeVersion = BuiltInCalculators.All.Single(c => c.Id == "time").Version;
+
     private static readonly DateTimeOffset At = new(2026, 11, 25, 20, 0, 0, TimeSpan.Zero);
     private static readonly AnalysisProfile Profile = new("p", AnalysisParameters.Default);
     private static readonly CacheKey Key = new("t.wav", "p");
@@ -114,8 +118,8 @@ public sealed class CacheDiffCalculatorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("time", 0, "time", 1) }));
-            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("zcr")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("legacy", 1, "time", 1) }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("time", 0, "time", TimeVersion) }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("zcr")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("legacy", TimeVersion, "time", TimeVersion) }));
         });
     }
 
@@ -140,7 +144,7 @@ public sealed class CacheDiffCalculatorTests
         {
             new ProfileParametersChanged([new("window", "hamming", "hann")]),
             new SourceChanged(Records.Source, "new"),
-            new CalculatorChanged("time", 0, "time", 1),
+            new CalculatorChanged("time", 0, "time", TimeVersion),
         }));
     }
 

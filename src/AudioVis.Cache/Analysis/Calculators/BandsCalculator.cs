@@ -7,6 +7,7 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// The <c>bands</c> calculator: <c>spectrum.bandsN</c> (N = 1…512), the power <c>Σ |X_j|²</c> of N bands whose edges are
 /// spaced logarithmically or on the HTK mel scale (Essentia <c>FrequencyBands</c>); see <see cref="BandLayoutEdges"/>.
 /// </summary>
+/// <remarks>Version 2: each band is summed in <see cref="FixedOrderSum"/> order (version 1: one chain in bin order).</remarks>
 internal sealed class BandsCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "bands";
@@ -15,7 +16,7 @@ internal sealed class BandsCalculator : DescriptorCalculatorBase
     public const int MaxBands = 512;
 
     public BandsCalculator()
-        : base(CalculatorId, 1, (FamilyName, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout."))
+        : base(CalculatorId, 2, (FamilyName, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout."))
     {
     }
 
@@ -35,13 +36,7 @@ internal sealed class BandsCalculator : DescriptorCalculatorBase
             for (var b = 0; b < ranges.Length; b++)
             {
                 var (start, end) = ranges[b];
-                var sum = 0.0;
-                for (var j = start; j < end; j++)
-                {
-                    sum += power[j];
-                }
-
-                values[b] = (float)sum;
+                values[b] = (float)FixedOrderSum.Sum(start, end, new FixedOrderSum.Values(power));
             }
         }
     }

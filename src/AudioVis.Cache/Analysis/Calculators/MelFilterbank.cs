@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace AudioVis.Cache.Analysis.Calculators;
 
 /// <summary>
@@ -75,13 +77,16 @@ internal sealed class MelFilterbank
     public double Apply(int band, ReadOnlySpan<float> power)
     {
         var filter = _weights[band];
-        var start = _start[band];
-        var sum = 0.0;
-        for (var j = 0; j < filter.Length; j++)
-        {
-            sum += filter[j] * power[start + j];
-        }
+        return FixedOrderSum.Sum(0, filter.Length, new Weighted(filter, power[_start[band]..]));
+    }
 
-        return sum;
+    private readonly ref struct Weighted(double[] weights, ReadOnlySpan<float> power) : ISumTerm
+    {
+        private readonly ReadOnlySpan<double> _weights = weights;
+        private readonly ReadOnlySpan<float> _power = power;
+
+        public double At(int i) => _weights[i] * _power[i];
+
+        public Vector256<double> At4(int i) => Vector256.Create(_weights.Slice(i, 4)) * FixedOrderSum.Widen(_power, i);
     }
 }

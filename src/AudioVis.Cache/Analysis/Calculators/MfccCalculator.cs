@@ -7,6 +7,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// Nyquist), triangles linear in mel and normalised to unit sum (Essentia <c>MelBands</c>, weighting "warping"), on |X|²;
 /// <c>20·log10(max(E, 1e-10))</c>; orthonormal DCT-II; the first 13 coefficients.
 /// </summary>
+/// <remarks>
+/// Version 2: each mel band energy is summed in <see cref="FixedOrderSum"/> order (version 1: one chain in bin order), then
+/// rounded to float and its log taken with <see cref="FastLog"/> (version 1: <c>Math.Log10</c> in double).
+/// </remarks>
 internal sealed class MfccCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "mfcc";
@@ -17,7 +21,7 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
     public const double SilenceThreshold = 1e-10;
 
     public MfccCalculator()
-        : base(CalculatorId, 1, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
+        : base(CalculatorId, 2, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
     {
     }
 
@@ -42,16 +46,21 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
 
     private sealed class MfccComputer(AnalysisContext context, MelFilterbank filterbank, double[] dct) : FrameComputer(context, Coefficients)
     {
-        private readonly double[] _logEnergies = new double[Bands];
+        // 20·log10(E) = ln(E)·(20/ln 10).
+        private const float DecibelsPerNeper = (float)(20.0 / 2.302585092994046);
+
+        private readonly float[] _energies = new float[Bands];
+        private readonly float[] _logEnergies = new float[Bands];
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var power = frame.Power;
             for (var b = 0; b < Bands; b++)
             {
-                var energy = filterbank.Apply(b, power);
-                _logEnergies[b] = 20.0 * Math.Log10(Math.Max(energy, SilenceThreshold));
+                _energies[b] = (float)Math.Max(filterbank.Apply(b, power), SilenceThreshold);
             }
+
+            FastLog.ScaledLn(_energies, (float)SilenceThreshold, DecibelsPerNeper, _logEnergies);
 
             for (var i = 0; i < Coefficients; i++)
             {

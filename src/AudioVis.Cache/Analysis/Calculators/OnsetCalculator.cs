@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -8,6 +9,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// <c>onset_strength</c> with lag 1, max_size 1, mean aggregation, on <c>power_to_db(|X|², ref=1, amin=1e-10, top_db=None)</c>).
 /// Frame 0 is 0, as librosa's padding makes it.
 /// </summary>
+/// <remarks>
+/// Version 2: <c>L</c> is computed in float with <see cref="FastLog"/> (error within 2 ulp of ln, about 1e-5 dB) and the
+/// floor is the float nearest 1e-10; the rectified differences are summed in double in <see cref="FixedOrderSum"/> order.
+/// </remarks>
 internal sealed class OnsetCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "onset";
@@ -16,7 +21,7 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
     public const double PowerFloor = 1e-10;
 
     public OnsetCalculator()
-        : base(CalculatorId, 1, ("onset.strength", "linear", "Half-wave rectified log-magnitude flux (novelty function)."))
+        : base(CalculatorId, 2, ("onset.strength", "linear", "Half-wave rectified log-magnitude flux (novelty function)."))
     {
     }
 
@@ -25,26 +30,41 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
 
     private sealed class OnsetStrengthComputer(AnalysisContext context) : FrameComputer(context, 1)
     {
-        private readonly double[] _previous = new double[context.BinCount];
+        // 10·log10(p) = ln(p)·(10/ln 10).
+        private const float DecibelsPerNeper = (float)(10.0 / 2.302585092994046);
+
+        private float[] _previous = new float[context.BinCount];
+        private float[] _current = new float[context.BinCount];
         private bool _hasPrevious;
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var power = frame.Power;
-            var sum = 0.0;
-            for (var i = 0; i < power.Length; i++)
-            {
-                var level = 10.0 * Math.Log10(Math.Max(power[i], PowerFloor));
-                if (_hasPrevious)
-                {
-                    sum += Math.Max(level - _previous[i], 0.0);
-                }
+            var current = _current;
+            FastLog.ScaledLn(power, (float)PowerFloor, DecibelsPerNeper, current);
+            var sum = _hasPrevious ? FixedOrderSum.Sum(0, current.Length, new Rise(current, _previous)) : 0.0;
 
-                _previous[i] = level;
-            }
-
+            (_previous, _current) = (current, _previous);
             _hasPrevious = true;
             values[0] = (float)(sum / power.Length);
+        }
+    }
+
+    private readonly ref struct Rise(ReadOnlySpan<float> current, ReadOnlySpan<float> previous) : ISumTerm
+    {
+        private readonly ReadOnlySpan<float> _current = current;
+        private readonly ReadOnlySpan<float> _previous = previous;
+
+        public double At(int i)
+        {
+            var d = (double)_current[i] - _previous[i];
+            return d > 0 ? d : 0.0;
+        }
+
+        public Vector256<double> At4(int i)
+        {
+            var d = FixedOrderSum.Widen(_current, i) - FixedOrderSum.Widen(_previous, i);
+            return Vector256.ConditionalSelect(Vector256.GreaterThan(d, Vector256<double>.Zero), d, Vector256<double>.Zero);
         }
     }
 }

@@ -19,17 +19,27 @@ internal sealed class WaveformCalculator : DescriptorCalculatorBase
     {
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
+            // Math.Min/Max are associative and commutative (NaN propagates, −0 < +0), so two running pairs give the same
+            // values as one.
             var hop = frame.HopSamples;
-            var min = hop[0];
-            var max = hop[0];
-            for (var i = 1; i < hop.Length; i++)
+            float min0 = hop[0], max0 = hop[0], min1 = hop[0], max1 = hop[0];
+            var i = 1;
+            for (; i <= hop.Length - 2; i += 2)
             {
-                min = Math.Min(min, hop[i]);
-                max = Math.Max(max, hop[i]);
+                min0 = Math.Min(min0, hop[i]);
+                max0 = Math.Max(max0, hop[i]);
+                min1 = Math.Min(min1, hop[i + 1]);
+                max1 = Math.Max(max1, hop[i + 1]);
             }
 
-            values[0] = min;
-            values[1] = max;
+            for (; i < hop.Length; i++)
+            {
+                min0 = Math.Min(min0, hop[i]);
+                max0 = Math.Max(max0, hop[i]);
+            }
+
+            values[0] = Math.Min(min0, min1);
+            values[1] = Math.Max(max0, max1);
         }
     }
 }

@@ -46,6 +46,17 @@ public class TimeCalculatorTests
         });
     }
 
+    [TestCase(0)]
+    [TestCase(1000)]
+    [TestCase(2047)]
+    public void Peak_NaNSample_IsNaNAsMathMaxGives(int position)
+    {
+        var signal = Noise(2048, 4);
+        signal[position] = double.NaN;
+
+        Assert.That(RunOne("peak", Context(), signal)[0], Is.NaN);
+    }
+
     [Test]
     public void Zcr_SineAtF_IsAboutTwoFOverFs()
     {
