@@ -45,7 +45,7 @@ public sealed class DescriptorCatalog : IDescriptorCatalog
     }
 
     /// <summary>
-    /// Gets the v1 catalogue: the descriptors listed in docs/descriptors.md, each at calculator version 1, built from
+    /// Gets the v1 catalogue: the descriptors listed in docs/descriptors.md, at the calculator versions listed there, built from
     /// <see cref="BuiltInCalculators.All"/>.
     /// </summary>
     public static DescriptorCatalog Default { get; } = FromCalculators(BuiltInCalculators.All);
