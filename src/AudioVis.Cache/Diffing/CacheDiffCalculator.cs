@@ -26,33 +26,39 @@ internal static class CacheDiffCalculator
         // Two passes: count the owners of each descriptor, then fill exact-size arrays. Visiting intents in
         // element-id order fills every owner array already sorted.
         var ordered = OrderByElementId(key, intents);
+        // Intents that request the same set share one descriptor array, so each distinct set is mapped to its owner
+        // slots once per group.
         var slots = new Dictionary<DescriptorId, int>();
         var counts = new List<int>();
-        var total = 0;
-        foreach (var intent in ordered)
+        var slotsOfSet = new Dictionary<DescriptorId[], int[]>(ReferenceEqualityComparer.Instance);
+        var slotsOfIntent = new int[ordered.Length][];
+        for (var i = 0; i < ordered.Length; i++)
         {
-            total += intent.Descriptors.Count;
-        }
-
-        var slotOfEach = total <= 1024 ? stackalloc int[total] : new int[total];
-        var n = 0;
-        foreach (var intent in ordered)
-        {
-            foreach (var descriptor in intent.Descriptors)
+            var set = ordered[i].DescriptorArray;
+            if (!slotsOfSet.TryGetValue(set, out var setSlots))
             {
-                if (slots.TryGetValue(descriptor, out var slot))
+                setSlots = new int[set.Length];
+                for (var d = 0; d < set.Length; d++)
                 {
-                    counts[slot]++;
-                }
-                else
-                {
-                    slot = counts.Count;
-                    slots.Add(descriptor, slot);
-                    counts.Add(1);
+                    if (!slots.TryGetValue(set[d], out var slot))
+                    {
+                        slot = counts.Count;
+                        slots.Add(set[d], slot);
+                        counts.Add(0);
+                    }
+
+                    setSlots[d] = slot;
                 }
 
-                slotOfEach[n++] = slot;
+                slotsOfSet.Add(set, setSlots);
             }
+
+            foreach (var slot in setSlots)
+            {
+                counts[slot]++;
+            }
+
+            slotsOfIntent[i] = setSlots;
         }
 
         var ownerArrays = new string[counts.Count][];
@@ -62,13 +68,12 @@ internal static class CacheDiffCalculator
             counts[slot] = 0;
         }
 
-        n = 0;
-        foreach (var intent in ordered)
+        for (var i = 0; i < ordered.Length; i++)
         {
-            for (var d = 0; d < intent.Descriptors.Count; d++)
+            var elementId = ordered[i].ElementId;
+            foreach (var slot in slotsOfIntent[i])
             {
-                var slot = slotOfEach[n++];
-                ownerArrays[slot][counts[slot]++] = intent.ElementId;
+                ownerArrays[slot][counts[slot]++] = elementId;
             }
         }
 

@@ -59,7 +59,7 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
             }
         }
 
-        _descriptors = sorted;
+        _descriptors = DescriptorSets.Intern(sorted);
         RequestedAt = requestedAt.ToUniversalTime();
         MemoHash = ComputeMemoHash(Key, sorted);
     }
@@ -78,6 +78,9 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
 
     /// <summary>Gets the requested descriptors in canonical (ordinal) order.</summary>
     public IReadOnlyList<DescriptorId> Descriptors => _descriptors;
+
+    /// <summary>Gets the descriptor array, shared by every intent that requests the same set.</summary>
+    internal DescriptorId[] DescriptorArray => _descriptors;
 
     /// <summary>Gets when the element asked, in UTC.</summary>
     public DateTimeOffset RequestedAt { get; }
