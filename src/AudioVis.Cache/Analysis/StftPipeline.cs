@@ -1,6 +1,9 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.Analysis.Fft;
+using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis;
 
@@ -25,6 +28,7 @@ internal sealed class StftPipeline
     private readonly float[] _windowed;
     private readonly float[] _magnitudes;
     private readonly float[] _power;
+    private readonly LogPowerBuffer _logPower;
     private readonly float[] _block;
     private readonly RealFftPlan _plan;
     private readonly Channel[] _channels;
@@ -49,12 +53,36 @@ internal sealed class StftPipeline
         _plan = new RealFftPlan(parameters.FftSize);
         _magnitudes = new float[_plan.BinCount];
         _power = new float[_plan.BinCount];
+        _logPower = new LogPowerBuffer(_plan.BinCount);
         _block = new float[BlockFrames * source.ChannelCount];
-        _channels = new Channel[channels.Count];
-        for (var c = 0; c < _channels.Length; c++)
+        var list = new List<Channel>(channels.Count + 2);
+        foreach (var (extractor, computers) in channels)
         {
-            _channels[c] = new Channel(channels[c].Extractor, [.. channels[c].Computers], _windowSize, frameCount);
+            list.Add(new Channel(extractor, [.. computers], _windowSize, frameCount, _plan.BinCount));
         }
+
+        // With two or more channels, mid and side spectra are (X_L ± X_R)/2 of the L and R spectra (the FFT is linear),
+        // whatever else the request holds, so their values never depend on which other descriptors were requested. L and R
+        // are transformed once, as channels without computers when the request does not name them.
+        if (source.ChannelCount >= 2)
+        {
+            Channel? left = null;
+            Channel? right = null;
+            foreach (var channel in list.ToArray())
+            {
+                var kind = channel.Extractor.Alias.Kind;
+                if (kind is not (ChannelAliasKind.Mid or ChannelAliasKind.Side))
+                {
+                    continue;
+                }
+
+                left ??= FindOrAdd(list, source, ChannelAlias.Left, frameCount);
+                right ??= FindOrAdd(list, source, ChannelAlias.Right, frameCount);
+                channel.DeriveFrom(left, right, kind == ChannelAliasKind.Mid ? 1f : -1f);
+            }
+        }
+
+        _channels = [.. list];
     }
 
     /// <summary>Gets the number of frames every output holds.</summary>
@@ -70,6 +98,21 @@ internal sealed class StftPipeline
     /// <returns>The frame count.</returns>
     public static long GetFrameCount(long sourceFrames, int windowSize, int hopSize) =>
         sourceFrames < windowSize ? 0 : ((sourceFrames - windowSize) / hopSize) + 1;
+
+    private Channel FindOrAdd(List<Channel> channels, IAudioSource source, ChannelAlias alias, int frameCount)
+    {
+        foreach (var channel in channels)
+        {
+            if (channel.Extractor.Alias.Kind == alias.Kind)
+            {
+                return channel;
+            }
+        }
+
+        var added = new Channel(ChannelExtractor.Create(source, alias), [], _windowSize, frameCount, _plan.BinCount);
+        channels.Add(added);
+        return added;
+    }
 
     /// <summary>Gets the output of computer <paramref name="computer"/> of channel <paramref name="channel"/>, frame-major.</summary>
     public float[] GetOutput(int channel, int computer) => _channels[channel].Outputs[computer];
@@ -97,10 +140,7 @@ internal sealed class StftPipeline
             var interleaved = new ReadOnlySpan<float>(_block, 0, read);
             hasher.Append(interleaved);
             FramesDecoded += read / channelCount;
-            foreach (var channel in _channels)
-            {
-                ProcessBlock(channel, interleaved);
-            }
+            ProcessBlock(interleaved);
 
             onBlock?.Invoke(this);
         }
@@ -117,57 +157,127 @@ internal sealed class StftPipeline
         }
     }
 
-    // x·w element by element: IEEE multiplication is exactly rounded, so every vector width gives the same bits.
-    private static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> destination)
+    // Every channel receives the same frames of each block, so all channels advance in lockstep: frame k of every channel
+    // is computed before frame k + 1 of any, which lets mid and side read the L and R spectra of the same frame.
+    private void ProcessBlock(ReadOnlySpan<float> interleaved)
     {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        foreach (var channel in _channels)
         {
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            channel.Filled += channel.Extractor.Extract(interleaved, channel.History.AsSpan(channel.Filled));
+        }
+
+        var first = _channels[0];
+        var end = first.HistoryStart + first.Filled;
+        while (first.NextFrame < FrameCount && first.NextStart + _windowSize <= end)
+        {
+            var offset = (int)(first.NextStart - first.HistoryStart);
+            var index = first.NextFrame;
+            foreach (var channel in _channels)
             {
-                (new Vector<float>(x[i..]) * new Vector<float>(w[i..])).CopyTo(destination[i..]);
+                if (channel.Left is null)
+                {
+                    // The tail of _windowed past N stays 0: the zero padding to the FFT size.
+                    TensorPrimitives.Multiply(channel.History.AsSpan(offset, _windowSize), _window, _windowed.AsSpan(0, _windowSize));
+                    _plan.Forward(_windowed, channel.Real, channel.Imaginary);
+                }
+            }
+
+            foreach (var channel in _channels)
+            {
+                if (channel.Left is not null)
+                {
+                    Combine(channel.Left.Real, channel.Right!.Real, channel.Sign, channel.Real);
+                    Combine(channel.Left.Imaginary, channel.Right.Imaginary, channel.Sign, channel.Imaginary);
+                }
+
+                if (channel.Computers.Length > 0)
+                {
+                    ComputeFrame(channel, index, channel.History.AsSpan(offset, _windowSize), channel.History.AsSpan(offset, _hopSize));
+                }
+            }
+
+            foreach (var channel in _channels)
+            {
+                channel.NextFrame++;
+                channel.NextStart += _hopSize;
             }
         }
 
-        for (; i < x.Length; i++)
-        {
-            destination[i] = x[i] * w[i];
-        }
-    }
-
-    private static void Square(ReadOnlySpan<float> x, Span<float> destination) => Multiply(x, x, destination);
-
-    private void ProcessBlock(Channel channel, ReadOnlySpan<float> interleaved)
-    {
-        var history = channel.History;
-        var written = channel.Extractor.Extract(interleaved, history.AsSpan(channel.Filled));
-        channel.Filled += written;
-        var end = channel.HistoryStart + channel.Filled;
-        while (channel.NextFrame < FrameCount && channel.NextStart + _windowSize <= end)
-        {
-            var offset = (int)(channel.NextStart - channel.HistoryStart);
-            ProcessFrame(channel, channel.NextFrame, history.AsSpan(offset, _windowSize), history.AsSpan(offset, _hopSize));
-            channel.NextFrame++;
-            channel.NextStart += _hopSize;
-        }
-
         // Keep only the samples the next frames still need: fewer than N, so a block always fits behind them.
-        var drop = (int)Math.Min(channel.NextStart - channel.HistoryStart, channel.Filled);
-        if (drop > 0)
+        foreach (var channel in _channels)
         {
-            history.AsSpan(drop, channel.Filled - drop).CopyTo(history);
-            channel.Filled -= drop;
-            channel.HistoryStart += drop;
+            var drop = (int)Math.Min(channel.NextStart - channel.HistoryStart, channel.Filled);
+            if (drop > 0)
+            {
+                channel.History.AsSpan(drop, channel.Filled - drop).CopyTo(channel.History);
+                channel.Filled -= drop;
+                channel.HistoryStart += drop;
+            }
         }
     }
 
-    private void ProcessFrame(Channel channel, int index, ReadOnlySpan<float> samples, ReadOnlySpan<float> hopSamples)
+    // (a ± b)·0.5 element by element. Every operation here is exactly rounded, so the vector and scalar loops give the
+    // same bits on every width.
+    private static void Combine(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float sign, Span<float> destination)
     {
-        // The tail of _windowed past N stays 0: the zero padding to the FFT size.
-        Multiply(samples, _window, _windowed.AsSpan(0, _windowSize));
-        _plan.ForwardMagnitudes(_windowed, _magnitudes);
-        Square(_magnitudes, _power);
-        var frame = new AnalysisFrame(index, samples, hopSamples, _magnitudes, _power);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var half = Vector512.Create(0.5f);
+            for (; i <= a.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var x = Vector512.Create<float>(a[i..]);
+                var y = Vector512.Create<float>(b[i..]);
+                ((sign > 0 ? x + y : x - y) * half).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            destination[i] = (sign > 0 ? a[i] + b[i] : a[i] - b[i]) * 0.5f;
+        }
+    }
+
+    // power = re·re + im·im (no fused multiply-add), |X| = √power, element by element.
+    private static void PowerAndMagnitude(ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> power, Span<float> magnitudes)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= re.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var r = Vector512.Create<float>(re[i..]);
+                var m = Vector512.Create<float>(im[i..]);
+                var p = (r * r) + (m * m);
+                p.CopyTo(power[i..]);
+                Vector512.Sqrt(p).CopyTo(magnitudes[i..]);
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= re.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var r = new Vector<float>(re[i..]);
+                var m = new Vector<float>(im[i..]);
+                var p = (r * r) + (m * m);
+                p.CopyTo(power[i..]);
+                Vector.SquareRoot(p).CopyTo(magnitudes[i..]);
+            }
+        }
+
+        for (; i < re.Length; i++)
+        {
+            var p = (re[i] * re[i]) + (im[i] * im[i]);
+            power[i] = p;
+            magnitudes[i] = MathF.Sqrt(p);
+        }
+    }
+
+    private void ComputeFrame(Channel channel, int index, ReadOnlySpan<float> samples, ReadOnlySpan<float> hopSamples)
+    {
+        PowerAndMagnitude(channel.Real, channel.Imaginary, _power, _magnitudes);
+        _logPower.Invalidate();
+        var frame = new AnalysisFrame(index, samples, hopSamples, _magnitudes, _power, _logPower);
         var computers = channel.Computers;
         var outputs = channel.Outputs;
         var valuesPerFrame = channel.ValuesPerFrame;
@@ -180,8 +290,10 @@ internal sealed class StftPipeline
 
     private sealed class Channel
     {
-        public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int frameCount)
+        public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int frameCount, int binCount)
         {
+            Real = new float[binCount];
+            Imaginary = new float[binCount];
             Extractor = extractor;
             Computers = computers;
             ValuesPerFrame = new int[computers.Length];
@@ -196,6 +308,19 @@ internal sealed class StftPipeline
         }
 
         public ChannelExtractor Extractor { get; }
+
+        /// <summary>Gets the real parts of the current frame's spectrum.</summary>
+        public float[] Real { get; }
+
+        /// <summary>Gets the imaginary parts of the current frame's spectrum.</summary>
+        public float[] Imaginary { get; }
+
+        /// <summary>Gets the L channel when this channel's spectrum is derived, (X_L + Sign·X_R)/2; otherwise null.</summary>
+        public Channel? Left { get; private set; }
+
+        public Channel? Right { get; private set; }
+
+        public float Sign { get; private set; }
 
         public IDescriptorFrameComputer[] Computers { get; }
 
@@ -212,5 +337,7 @@ internal sealed class StftPipeline
         public int NextFrame { get; set; }
 
         public long NextStart { get; set; }
+
+        public void DeriveFrom(Channel left, Channel right, float sign) => (Left, Right, Sign) = (left, right, sign);
     }
 }

@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "e337024fc2db6c41cc4ac1c16c1c2a1b73f828eebbbbf2f537f5ca800ed8b7d9",
-        ["sweep"] = "f02aae570f1d9796da596162231853470e3e443452cd157f4b036bf9907924bb",
-        ["noise"] = "12a770d21ddba63d6ed46ab8c2974fe3b4299670ef01bb0ef12d58648848a8f2",
-        ["clicks"] = "9496840ed1e400a3fc39739628dc9c6473b07bbec58515165a59fa179e754972",
-        ["stereo"] = "a8d68636e72f64d48e93ebb164ed64bc6443642e1f14ca69514c4a0feebcb677",
+        ["sine"] = "8025442c46c55e12f6f8d7c68e6921ca9886861c8a5a637a4f9dc7e83aa0bcf2",
+        ["sweep"] = "4bf5dda01608017ea232810bb4f34c25ad502b0bce3a8f54c9dcf7b3575fbfaa",
+        ["noise"] = "23e883121ad18be664f90bfb38b9b2df1b423dc2a12f826fe5d5a8c933711694",
+        ["clicks"] = "5ed0baf71d388bcbccc08cbb779c8bd64f159e00cd5b511de71676517e654c72",
+        ["stereo"] = "7d1f7abe106f633c3b3d8c131b12fb03f8ea5425fe7f409a2890ddf3162dcb5c",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace AudioVis.Cache.Analysis.Audio;
 
@@ -165,6 +167,11 @@ internal abstract class AudioSourceBase : IAudioSource
 
     private void RejectNonFinite(ReadOnlySpan<float> block)
     {
+        if (AllFinite(block))
+        {
+            return;
+        }
+
         for (var i = 0; i < block.Length; i++)
         {
             if (!float.IsFinite(block[i]))
@@ -172,5 +179,37 @@ internal abstract class AudioSourceBase : IAudioSource
                 throw new InvalidAudioSampleException(Name, _position + (i / ChannelCount), (i % ChannelCount) + 1, block[i], SampleRate);
             }
         }
+    }
+
+    // A float is finite unless all its exponent bits are set; the vector scan only answers "all finite?", and the scalar
+    // loop of the caller then finds the first offending sample.
+    private static bool AllFinite(ReadOnlySpan<float> block)
+    {
+        var bits = MemoryMarshal.Cast<float, int>(block);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var exponent = new Vector<int>(0x7F800000);
+            var special = Vector<int>.Zero;
+            for (; i <= bits.Length - Vector<int>.Count; i += Vector<int>.Count)
+            {
+                special |= Vector.Equals(new Vector<int>(bits[i..]) & exponent, exponent);
+            }
+
+            if (special != Vector<int>.Zero)
+            {
+                return false;
+            }
+        }
+
+        for (; i < bits.Length; i++)
+        {
+            if ((bits[i] & 0x7F800000) == 0x7F800000)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

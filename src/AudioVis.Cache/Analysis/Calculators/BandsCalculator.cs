@@ -7,7 +7,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// The <c>bands</c> calculator: <c>spectrum.bandsN</c> (N = 1…512), the power <c>Σ |X_j|²</c> of N bands whose edges are
 /// spaced logarithmically or on the HTK mel scale (Essentia <c>FrequencyBands</c>); see <see cref="BandLayoutEdges"/>.
 /// </summary>
-/// <remarks>Version 2: each band is summed in <see cref="FixedOrderSum"/> order (version 1: one chain in bin order).</remarks>
+/// <remarks>
+/// Version 3: each band is summed in float in <see cref="FloatReductions"/> order (version 2: double in
+/// <see cref="FixedOrderSum"/> order; version 1: one chain in bin order).
+/// </remarks>
 internal sealed class BandsCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "bands";
@@ -16,7 +19,7 @@ internal sealed class BandsCalculator : DescriptorCalculatorBase
     public const int MaxBands = 512;
 
     public BandsCalculator()
-        : base(CalculatorId, 2, (FamilyName, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout."))
+        : base(CalculatorId, 3, (FamilyName, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout."))
     {
     }
 
@@ -36,7 +39,7 @@ internal sealed class BandsCalculator : DescriptorCalculatorBase
             for (var b = 0; b < ranges.Length; b++)
             {
                 var (start, end) = ranges[b];
-                values[b] = (float)FixedOrderSum.Sum(start, end, new FixedOrderSum.Values(power));
+                values[b] = FloatReductions.Sum(power[start..end]);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -8,6 +7,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// (<c>librosa.filters.chroma</c> with tuning 0, ctroct 5, octwidth 2, L2-normalised columns, base C) applied to |X|²,
 /// then divided by the frame's largest class (librosa <c>chroma_stft</c>'s ∞-norm); silence gives zeros.
 /// </summary>
+/// <remarks>
+/// Version 2: the weights are rounded to float and each class is a float dot product in <see cref="FloatReductions"/>
+/// order (version 1: double weights and sums); the result is divided by the largest class in float.
+/// </remarks>
 internal sealed class ChromaCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "chroma";
@@ -17,7 +20,7 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
     public const double SmallestNormalFloat = 1.1754943508222875e-38;
 
     public ChromaCalculator()
-        : base(CalculatorId, 1, ("chroma", "linear", "12 pitch classes, bin 0 = C."))
+        : base(CalculatorId, 2, ("chroma", "linear", "12 pitch classes, bin 0 = C."))
     {
     }
 
@@ -76,59 +79,45 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
     private static double PythonRemainder(double x, double m) => x - (m * Math.Floor(x / m));
 
     /// <summary>
-    /// Computes c = W·P with the weights stored bin-major (12 classes per bin), so one pass over the bins updates all
-    /// 12 sums. Each class's sum still adds <c>w[c,k]·P[k]</c> for k = 0, 1, 2… in order, with a separate multiply
-    /// and add per element, so the result is bit-identical to the row-by-row loop on every vector width.
+    /// Computes c = W·P with float weights, each class's dot product in <see cref="FloatReductions"/> order (so every
+    /// vector width gives the same bits), then divides by the largest class.
     /// </summary>
     private sealed class ChromaComputer : FrameComputer
     {
-        private readonly double[] _binMajor;
+        private readonly float[] _weights;
+        private readonly int _stride;
 
         public ChromaComputer(AnalysisContext context, double[] weights)
             : base(context, Classes)
         {
+            // Rows start on a multiple of 16 floats, so every row has the same alignment as the first.
             var bins = context.BinCount;
-            _binMajor = new double[Classes * bins];
+            _stride = (bins + 15) & ~15;
+            _weights = new float[Classes * _stride];
             for (var c = 0; c < Classes; c++)
             {
                 for (var k = 0; k < bins; k++)
                 {
-                    _binMajor[(k * Classes) + c] = weights[(c * bins) + k];
+                    _weights[(c * _stride) + k] = (float)weights[(c * bins) + k];
                 }
             }
         }
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
-            var power = frame.Power;
-            var weights = _binMajor.AsSpan(0, power.Length * Classes);
-            var sum0 = Vector256<double>.Zero;
-            var sum1 = Vector256<double>.Zero;
-            var sum2 = Vector256<double>.Zero;
-            for (var k = 0; k < power.Length; k++)
-            {
-                var p = Vector256.Create((double)power[k]);
-                var w = weights.Slice(k * Classes, Classes);
-                sum0 += Vector256.Create<double>(w) * p;
-                sum1 += Vector256.Create<double>(w[4..]) * p;
-                sum2 += Vector256.Create<double>(w[8..]) * p;
-            }
-
-            Span<double> chroma = stackalloc double[Classes];
-            sum0.CopyTo(chroma);
-            sum1.CopyTo(chroma[4..]);
-            sum2.CopyTo(chroma[8..]);
-            var max = 0.0;
+            Span<float> chroma = stackalloc float[Classes];
+            FloatReductions.Dots(_weights, _stride, frame.Power, chroma);
+            var max = 0f;
             for (var c = 0; c < Classes; c++)
             {
                 max = Math.Max(max, chroma[c]);
             }
 
             // librosa leaves frames whose norm is below the smallest normal float unnormalised.
-            var scale = max >= SmallestNormalFloat ? 1.0 / max : 1.0;
+            var normalise = max >= SmallestNormalFloat;
             for (var c = 0; c < Classes; c++)
             {
-                values[c] = (float)(chroma[c] * scale);
+                values[c] = normalise ? chroma[c] / max : chroma[c];
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AudioVis.Cache.Analysis.Calculators;
 
@@ -45,7 +47,20 @@ internal static class FastLog
         var length = x.Length;
         destination = destination[..length];
         var i = 0;
-        if (Vector.IsHardwareAccelerated && length >= Vector<float>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
+        {
+            var floorV = Vector512.Create(floor);
+            var scaleV = Vector512.Create(scale);
+
+            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.Create<float>(x[i..]);
+                v = Vector512.ConditionalSelect(Vector512.GreaterThan(v, floorV), v, floorV);
+                (Ln(v) * scaleV).CopyTo(destination[i..]);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && length - i >= Vector<float>.Count)
         {
             var floorV = new Vector<float>(floor);
             var scaleV = new Vector<float>(scale);
@@ -97,6 +112,37 @@ internal static class FastLog
         return r + (Ln2High * fe);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Ln(Vector512<float> x)
+    {
+        var bits = x.AsInt32();
+        var e = Vector512.ShiftRightArithmetic(bits, 23) - Vector512.Create(126);
+        var m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F000000)).AsSingle();
+        var small = Vector512.LessThan(m, Vector512.Create(SqrtHalf));
+
+        // small is all ones (−1) where m < √½.
+        e += small.AsInt32();
+        var f = Vector512.ConditionalSelect(small, m + m, m) - Vector512<float>.One;
+
+        var z = f * f;
+        var y = Vector512.Create(P0);
+        y = (y * f) + Vector512.Create(P1);
+        y = (y * f) + Vector512.Create(P2);
+        y = (y * f) + Vector512.Create(P3);
+        y = (y * f) + Vector512.Create(P4);
+        y = (y * f) + Vector512.Create(P5);
+        y = (y * f) + Vector512.Create(P6);
+        y = (y * f) + Vector512.Create(P7);
+        y = (y * f) + Vector512.Create(P8);
+        y = y * f * z;
+        var fe = Vector512.ConvertToSingle(e);
+        y += Vector512.Create(Ln2Low) * fe;
+        y += Vector512.Create(-0.5f) * z;
+        var r = f + y;
+        return r + (Vector512.Create(Ln2High) * fe);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> Ln(Vector<float> x)
     {
         var bits = Vector.AsVectorInt32(x);

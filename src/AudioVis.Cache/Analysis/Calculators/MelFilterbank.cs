@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace AudioVis.Cache.Analysis.Calculators;
 
 /// <summary>
@@ -74,19 +72,9 @@ internal sealed class MelFilterbank
         return new MelFilterbank(starts, weights);
     }
 
-    public double Apply(int band, ReadOnlySpan<float> power)
-    {
-        var filter = _weights[band];
-        return FixedOrderSum.Sum(0, filter.Length, new Weighted(filter, power[_start[band]..]));
-    }
+    /// <summary>Gets the first bin of band <paramref name="band"/>.</summary>
+    public int StartOf(int band) => _start[band];
 
-    private readonly ref struct Weighted(double[] weights, ReadOnlySpan<float> power) : ISumTerm
-    {
-        private readonly ReadOnlySpan<double> _weights = weights;
-        private readonly ReadOnlySpan<float> _power = power;
-
-        public double At(int i) => _weights[i] * _power[i];
-
-        public Vector256<double> At4(int i) => Vector256.Create(_weights.Slice(i, 4)) * FixedOrderSum.Widen(_power, i);
-    }
+    /// <summary>Gets the weights of band <paramref name="band"/>, from <see cref="StartOf"/> on.</summary>
+    public IReadOnlyList<double> WeightsOf(int band) => _weights[band];
 }

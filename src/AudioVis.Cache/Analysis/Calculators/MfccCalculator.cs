@@ -8,8 +8,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// <c>20·log10(max(E, 1e-10))</c>; orthonormal DCT-II; the first 13 coefficients.
 /// </summary>
 /// <remarks>
-/// Version 2: each mel band energy is summed in <see cref="FixedOrderSum"/> order (version 1: one chain in bin order), then
-/// rounded to float and its log taken with <see cref="FastLog"/> (version 1: <c>Math.Log10</c> in double).
+/// Version 3: the filter weights and the DCT matrix are rounded to float; each band energy is a float dot product over the
+/// band's bins and each coefficient one over the 40 band logs, both in <see cref="FloatReductions"/> order; the band logs
+/// are <see cref="FastLog"/>'s. (Version 2: double
+/// weights and sums in <see cref="FixedOrderSum"/> order and a double DCT; version 1: <c>Math.Log10</c> in double.)
 /// </remarks>
 internal sealed class MfccCalculator : DescriptorCalculatorBase
 {
@@ -21,7 +23,7 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
     public const double SilenceThreshold = 1e-10;
 
     public MfccCalculator()
-        : base(CalculatorId, 2, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
+        : base(CalculatorId, 3, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
     {
     }
 
@@ -44,34 +46,50 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
         return matrix;
     }
 
-    private sealed class MfccComputer(AnalysisContext context, MelFilterbank filterbank, double[] dct) : FrameComputer(context, Coefficients)
+    private sealed class MfccComputer : FrameComputer
     {
         // 20·log10(E) = ln(E)·(20/ln 10).
         private const float DecibelsPerNeper = (float)(20.0 / 2.302585092994046);
 
+        private readonly int[] _starts = new int[Bands];
+        private readonly float[][] _filters = new float[Bands][];
+        private readonly float[] _dct;
         private readonly float[] _energies = new float[Bands];
         private readonly float[] _logEnergies = new float[Bands];
+
+        public MfccComputer(AnalysisContext context, MelFilterbank filterbank, double[] dct)
+            : base(context, Coefficients)
+        {
+            for (var b = 0; b < Bands; b++)
+            {
+                _starts[b] = filterbank.StartOf(b);
+                var weights = filterbank.WeightsOf(b);
+                _filters[b] = new float[weights.Count];
+                for (var j = 0; j < weights.Count; j++)
+                {
+                    _filters[b][j] = (float)weights[j];
+                }
+            }
+
+            _dct = new float[dct.Length];
+            for (var i = 0; i < dct.Length; i++)
+            {
+                _dct[i] = (float)dct[i];
+            }
+        }
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var power = frame.Power;
             for (var b = 0; b < Bands; b++)
             {
-                _energies[b] = (float)Math.Max(filterbank.Apply(b, power), SilenceThreshold);
+                var filter = _filters[b];
+                _energies[b] = FloatReductions.Dot(filter, power.Slice(_starts[b], filter.Length));
             }
 
+            // ScaledLn floors at the silence threshold: 20·log10(max(E, 1e-10)).
             FastLog.ScaledLn(_energies, (float)SilenceThreshold, DecibelsPerNeper, _logEnergies);
-
-            for (var i = 0; i < Coefficients; i++)
-            {
-                var sum = 0.0;
-                for (var j = 0; j < Bands; j++)
-                {
-                    sum += dct[(i * Bands) + j] * _logEnergies[j];
-                }
-
-                values[i] = (float)sum;
-            }
+            FloatReductions.Dots(_dct, Bands, _logEnergies, values);
         }
     }
 }

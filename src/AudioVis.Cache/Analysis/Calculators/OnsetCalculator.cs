@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
@@ -10,8 +11,9 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// Frame 0 is 0, as librosa's padding makes it.
 /// </summary>
 /// <remarks>
-/// Version 2: <c>L</c> is computed in float with <see cref="FastLog"/> (error within 2 ulp of ln, about 1e-5 dB) and the
-/// floor is the float nearest 1e-10; the rectified differences are summed in double in <see cref="FixedOrderSum"/> order.
+/// Version 3: <c>L = max((10 / ln 10)·</c><see cref="AnalysisFrame.LogPower"/><c>, −100 dB)</c> from the frame's shared float
+/// log (error within 2 ulp of ln, about 1e-5 dB), and the rectified differences are summed in float in
+/// <see cref="FloatReductions"/> order (version 2: its own log and a double sum).
 /// </remarks>
 internal sealed class OnsetCalculator : DescriptorCalculatorBase
 {
@@ -21,7 +23,7 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
     public const double PowerFloor = 1e-10;
 
     public OnsetCalculator()
-        : base(CalculatorId, 2, ("onset.strength", "linear", "Half-wave rectified log-magnitude flux (novelty function)."))
+        : base(CalculatorId, 3, ("onset.strength", "linear", "Half-wave rectified log-magnitude flux (novelty function)."))
     {
     }
 
@@ -33,38 +35,51 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
         // 10·log10(p) = ln(p)·(10/ln 10).
         private const float DecibelsPerNeper = (float)(10.0 / 2.302585092994046);
 
+        // 10·log10(PowerFloor) = −100 dB.
+        private const float FloorDecibels = -100f;
+
         private float[] _previous = new float[context.BinCount];
         private float[] _current = new float[context.BinCount];
         private bool _hasPrevious;
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
-            var power = frame.Power;
+            var logPower = frame.LogPower;
             var current = _current;
-            FastLog.ScaledLn(power, (float)PowerFloor, DecibelsPerNeper, current);
-            var sum = _hasPrevious ? FixedOrderSum.Sum(0, current.Length, new Rise(current, _previous)) : 0.0;
 
+            // Element-wise, so the vector and scalar loops give the same bits.
+            var i = 0;
+            if (Vector512.IsHardwareAccelerated && current.Length >= Vector512<float>.Count)
+            {
+                var scale = Vector512.Create(DecibelsPerNeper);
+                var floor = Vector512.Create(FloorDecibels);
+                for (; i <= current.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var db = Vector512.Create<float>(logPower[i..]) * scale;
+                    Vector512.ConditionalSelect(Vector512.GreaterThan(db, floor), db, floor).CopyTo(current.AsSpan(i));
+                }
+            }
+            else if (Vector.IsHardwareAccelerated && current.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(DecibelsPerNeper);
+                var floor = new Vector<float>(FloorDecibels);
+                for (; i <= current.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var db = new Vector<float>(logPower[i..]) * scale;
+                    Vector.ConditionalSelect(Vector.GreaterThan(db, floor), db, floor).CopyTo(current.AsSpan(i));
+                }
+            }
+
+            for (; i < current.Length; i++)
+            {
+                var db = logPower[i] * DecibelsPerNeper;
+                current[i] = db > FloorDecibels ? db : FloorDecibels;
+            }
+
+            var sum = _hasPrevious ? FloatReductions.SumOfRises(current, _previous) : 0f;
             (_previous, _current) = (current, _previous);
             _hasPrevious = true;
-            values[0] = (float)(sum / power.Length);
-        }
-    }
-
-    private readonly ref struct Rise(ReadOnlySpan<float> current, ReadOnlySpan<float> previous) : ISumTerm
-    {
-        private readonly ReadOnlySpan<float> _current = current;
-        private readonly ReadOnlySpan<float> _previous = previous;
-
-        public double At(int i)
-        {
-            var d = (double)_current[i] - _previous[i];
-            return d > 0 ? d : 0.0;
-        }
-
-        public Vector256<double> At4(int i)
-        {
-            var d = FixedOrderSum.Widen(_current, i) - FixedOrderSum.Widen(_previous, i);
-            return Vector256.ConditionalSelect(Vector256.GreaterThan(d, Vector256<double>.Zero), d, Vector256<double>.Zero);
+            values[0] = sum / current.Length;
         }
     }
 }

@@ -9,9 +9,10 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// <c>spectral.flatness</c>, following Essentia's <c>Centroid</c>, <c>RollOff</c>, <c>Flux</c> and <c>Flatness</c>.
 /// </summary>
 /// <remarks>
-/// Version 2: <c>spectral.flatness</c> takes ln|X| in float with <see cref="FastLog"/> (error within 2 ulp) and treats a
-/// magnitude below the smallest normal float as 0; every sum is in <see cref="FixedOrderSum"/> order; the rolloff scan
-/// skips whole blocks of 8 bins.
+/// Version 3: centroid, flux and flatness sum in float in <see cref="FloatReductions"/> order; flatness takes
+/// ln|X| = ½·<see cref="AnalysisFrame.LogPower"/> (the frame's shared float log) and gives 0 when any |X|² is below the
+/// smallest normal float. Rolloff is unchanged since version 2 (double sums in <see cref="FixedOrderSum"/> order, the
+/// scan skipping whole blocks of 8 bins).
 /// </remarks>
 internal sealed class SpectralCalculator : DescriptorCalculatorBase
 {
@@ -23,7 +24,7 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
     public SpectralCalculator()
         : base(
             CalculatorId,
-            2,
+            3,
             ("spectral.centroid", "Hz", "Magnitude-weighted mean frequency."),
             ("spectral.rolloff", "Hz", "Frequency below which 85% of the spectral power lies."),
             ("spectral.flux", "linear", "L2 norm of the frame-to-frame magnitude difference."),
@@ -40,16 +41,28 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
     };
 
     // Essentia Centroid with range fs/2: Σ i·|X_i| / Σ |X_i| × (fs/2)/(bins − 1); silence gives 0.
-    private sealed class CentroidComputer(AnalysisContext context) : FrameComputer(context, 1)
+    private sealed class CentroidComputer : FrameComputer
     {
-        private readonly double _binWidth = context.BinWidthHz;
+        private readonly double _binWidth;
+        private readonly float[] _binIndex;
+
+        public CentroidComputer(AnalysisContext context)
+            : base(context, 1)
+        {
+            _binWidth = context.BinWidthHz;
+            _binIndex = new float[context.BinCount];
+            for (var i = 0; i < _binIndex.Length; i++)
+            {
+                _binIndex[i] = i;
+            }
+        }
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            var weighted = FixedOrderSum.Sum(0, magnitudes.Length, new IndexWeighted(magnitudes));
-            var sum = FixedOrderSum.Sum(magnitudes);
-            values[0] = sum > 0 ? (float)(weighted / sum * _binWidth) : 0f;
+            var weighted = FloatReductions.Dot(magnitudes, _binIndex);
+            var sum = FloatReductions.Sum(magnitudes);
+            values[0] = sum > 0 ? (float)((double)weighted / sum * _binWidth) : 0f;
         }
     }
 
@@ -104,47 +117,58 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var magnitudes = frame.Magnitudes;
-            var sum = FixedOrderSum.Sum(0, magnitudes.Length, new SquaredDifference(magnitudes, _previous));
+            var sum = FloatReductions.SumOfSquaredDifferences(magnitudes, _previous);
             magnitudes.CopyTo(_previous);
-            values[0] = (float)Math.Sqrt(sum);
+            values[0] = MathF.Sqrt(sum);
         }
     }
 
-    // Essentia Flatness: geometric mean / arithmetic mean of |X|; any bin below the smallest normal float (so silence)
+    // Essentia Flatness: geometric mean / arithmetic mean of |X|; any |X|² below the smallest normal float (so silence)
     // gives 0. The result is clamped to 1, which it can only exceed by rounding.
     private sealed class FlatnessComputer(AnalysisContext context) : FrameComputer(context, 1)
     {
-        private readonly float[] _logs = new float[context.BinCount];
-
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
-            var magnitudes = frame.Magnitudes;
-            if (!AllAtLeastMinNormal(magnitudes))
+            if (!AllAtLeast(frame.Power, AnalysisFrame.LogPowerFloor))
             {
                 values[0] = 0f;
                 return;
             }
 
-            var logs = _logs;
-            FastLog.ScaledLn(magnitudes, FastLog.MinNormal, 1f, logs);
-            var sum = FixedOrderSum.Sum(magnitudes);
-            var logSum = FixedOrderSum.Sum(logs);
+            var magnitudes = frame.Magnitudes;
+            var logSum = FloatReductions.Sum(frame.LogPower);
+            var sum = FloatReductions.Sum(magnitudes);
 
-            var geometricMean = Math.Exp(logSum / magnitudes.Length);
-            var arithmeticMean = sum / magnitudes.Length;
+            // ln of the geometric mean of |X| = mean of ½·ln|X|².
+            var geometricMean = Math.Exp(0.5 * logSum / magnitudes.Length);
+            var arithmeticMean = (double)sum / magnitudes.Length;
             values[0] = (float)Math.Min(geometricMean / arithmeticMean, 1.0);
         }
 
-        // False when any value is below the smallest normal float or NaN (the comparison is false for NaN in both loops).
-        private static bool AllAtLeastMinNormal(ReadOnlySpan<float> x)
+        // False when any value is below the floor or NaN (the comparison is false for NaN in both loops).
+        private static bool AllAtLeast(ReadOnlySpan<float> x, float floor)
         {
             var i = 0;
-            if (Vector.IsHardwareAccelerated)
+            if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<float>.Count)
             {
-                var floor = new Vector<float>(FastLog.MinNormal);
+                var floorV = Vector512.Create(floor);
+                var below = Vector512<float>.Zero;
+                for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    below |= ~Vector512.GreaterThanOrEqual(Vector512.Create<float>(x[i..]), floorV);
+                }
+
+                if (below != Vector512<float>.Zero)
+                {
+                    return false;
+                }
+            }
+            else if (Vector.IsHardwareAccelerated)
+            {
+                var floorV = new Vector<float>(floor);
                 for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    if (!Vector.GreaterThanOrEqualAll(new Vector<float>(x[i..]), floor))
+                    if (!Vector.GreaterThanOrEqualAll(new Vector<float>(x[i..]), floorV))
                     {
                         return false;
                     }
@@ -153,41 +177,13 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
 
             for (; i < x.Length; i++)
             {
-                if (!(x[i] >= FastLog.MinNormal))
+                if (!(x[i] >= floor))
                 {
                     return false;
                 }
             }
 
             return true;
-        }
-    }
-
-    private readonly ref struct IndexWeighted(ReadOnlySpan<float> magnitudes) : ISumTerm
-    {
-        private readonly ReadOnlySpan<float> _magnitudes = magnitudes;
-
-        public double At(int i) => i * (double)_magnitudes[i];
-
-        public Vector256<double> At4(int i) =>
-            Vector256.Create((double)i, i + 1, i + 2, i + 3) * FixedOrderSum.Widen(_magnitudes, i);
-    }
-
-    private readonly ref struct SquaredDifference(ReadOnlySpan<float> current, ReadOnlySpan<float> previous) : ISumTerm
-    {
-        private readonly ReadOnlySpan<float> _current = current;
-        private readonly ReadOnlySpan<float> _previous = previous;
-
-        public double At(int i)
-        {
-            var d = (double)_current[i] - _previous[i];
-            return d * d;
-        }
-
-        public Vector256<double> At4(int i)
-        {
-            var d = FixedOrderSum.Widen(_current, i) - FixedOrderSum.Widen(_previous, i);
-            return d * d;
         }
     }
 }

@@ -1,10 +1,15 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
 
 /// <summary>The <c>time</c> calculator: <c>rms</c>, <c>peak</c> and <c>zcr</c> of the unwindowed frame.</summary>
-/// <remarks>Version 2: <c>rms</c> sums x² in <see cref="FixedOrderSum"/> order; <c>peak</c> and <c>zcr</c> are unchanged.</remarks>
+/// <remarks>
+/// Version 3: <c>rms</c> sums x² in float, per hop block in <see cref="FloatReductions"/> order, the blocks then in order
+/// (version 2: double in <see cref="FixedOrderSum"/> order over the frame); <c>peak</c> and <c>zcr</c> are exact in any
+/// order and unchanged. All three measure each hop block once (see <c>HopBlockComputer</c>).
+/// </remarks>
 internal sealed class TimeCalculator : DescriptorCalculatorBase
 {
     public const string CalculatorId = "time";
@@ -12,7 +17,7 @@ internal sealed class TimeCalculator : DescriptorCalculatorBase
     public TimeCalculator()
         : base(
             CalculatorId,
-            2,
+            3,
             ("rms", "linear", "Root mean square of the unwindowed frame."),
             ("peak", "linear", "Largest absolute sample of the unwindowed frame."),
             ("zcr", "ratio", "Zero-crossing rate: sign changes of x > 0 divided by the frame length."))
@@ -26,76 +31,102 @@ internal sealed class TimeCalculator : DescriptorCalculatorBase
         _ => new ZeroCrossingRateComputer(context),
     };
 
-    private sealed class RmsComputer(AnalysisContext context) : FrameComputer(context, 1)
+    private sealed class RmsComputer(AnalysisContext context) : HopBlockComputer<float>(context)
     {
-        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        protected override float Measure(ReadOnlySpan<float> samples, int start, int length)
         {
-            var samples = frame.Samples;
-            values[0] = (float)Math.Sqrt(FixedOrderSum.SumOfSquares(samples) / samples.Length);
+            var block = samples.Slice(start, length);
+            return FloatReductions.Dot(block, block);
+        }
+
+        protected override float Combine(ReadOnlySpan<float> blocks, int windowSize)
+        {
+            var sum = 0f;
+            foreach (var block in blocks)
+            {
+                sum += block;
+            }
+
+            return MathF.Sqrt(sum / windowSize);
         }
     }
 
-    private sealed class PeakComputer(AnalysisContext context) : FrameComputer(context, 1)
+    private sealed class PeakComputer(AnalysisContext context) : HopBlockComputer<float>(context)
     {
-        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        // The largest |x| is exact in any order, so lanes may keep running maxima; any NaN makes the result NaN (tracked
+        // separately, since the vector max instruction does not propagate it).
+        protected override float Measure(ReadOnlySpan<float> all, int start, int length)
         {
-            // Math.Max is associative and commutative (NaN propagates, |x| has no −0), so running maxima in lanes give the
-            // same value as one. Vector.Max may treat NaN differently, so any NaN makes the result NaN explicitly, as
-            // Math.Max does.
-            var samples = frame.Samples;
-            float p0 = 0f, p1 = 0f, p2 = 0f, p3 = 0f;
+            var samples = all.Slice(start, length);
+            var peak = 0f;
+            var nan = false;
             var i = 0;
-            if (Vector.IsHardwareAccelerated && samples.Length >= Vector<float>.Count)
+            if (Vector512.IsHardwareAccelerated && samples.Length >= 2 * Vector512<float>.Count)
             {
-                var peaks = Vector<float>.Zero;
-                var ordered = true;
-                for (; i <= samples.Length - Vector<float>.Count; i += Vector<float>.Count)
+                var m0 = Vector512<float>.Zero;
+                var m1 = Vector512<float>.Zero;
+                var unordered = Vector512<float>.Zero;
+                for (; i <= samples.Length - (2 * Vector512<float>.Count); i += 2 * Vector512<float>.Count)
                 {
-                    var v = new Vector<float>(samples[i..]);
-                    ordered &= Vector.EqualsAll(v, v);
-                    peaks = Vector.Max(peaks, Vector.Abs(v));
+                    var v0 = Vector512.Create<float>(samples[i..]);
+                    var v1 = Vector512.Create<float>(samples[(i + Vector512<float>.Count)..]);
+                    unordered |= ~Vector512.Equals(v0, v0) | ~Vector512.Equals(v1, v1);
+                    m0 = Vector512.MaxNative(m0, Vector512.Abs(v0));
+                    m1 = Vector512.MaxNative(m1, Vector512.Abs(v1));
                 }
 
-                if (!ordered)
+                nan = unordered != Vector512<float>.Zero;
+                var m = Vector512.MaxNative(m0, m1);
+                for (var lane = 0; lane < Vector512<float>.Count; lane++)
                 {
-                    values[0] = float.NaN;
-                    return;
+                    peak = Math.Max(peak, m[lane]);
                 }
-
-                for (var lane = 0; lane < Vector<float>.Count; lane++)
-                {
-                    p0 = Math.Max(p0, peaks[lane]);
-                }
-            }
-
-            for (; i <= samples.Length - 4; i += 4)
-            {
-                p0 = Math.Max(p0, Math.Abs(samples[i]));
-                p1 = Math.Max(p1, Math.Abs(samples[i + 1]));
-                p2 = Math.Max(p2, Math.Abs(samples[i + 2]));
-                p3 = Math.Max(p3, Math.Abs(samples[i + 3]));
             }
 
             for (; i < samples.Length; i++)
             {
-                p0 = Math.Max(p0, Math.Abs(samples[i]));
+                peak = Math.Max(peak, Math.Abs(samples[i]));
             }
 
-            values[0] = Math.Max(Math.Max(p0, p1), Math.Max(p2, p3));
+            return nan ? float.NaN : peak;
+        }
+
+        protected override float Combine(ReadOnlySpan<float> blocks, int windowSize)
+        {
+            var peak = 0f;
+            foreach (var block in blocks)
+            {
+                peak = Math.Max(peak, block);
+            }
+
+            return peak;
         }
     }
 
     // Essentia ZeroCrossingRate with threshold 0: a sample counts as positive when x > 0, so 0 counts as negative.
-    private sealed class ZeroCrossingRateComputer(AnalysisContext context) : FrameComputer(context, 1)
+    private sealed class ZeroCrossingRateComputer(AnalysisContext context) : HopBlockComputer<(int Inside, bool AtStart)>(context)
     {
-        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        protected override (int Inside, bool AtStart) Measure(ReadOnlySpan<float> all, int start, int length)
         {
-            var samples = frame.Samples;
+            // Positions start + 1 … start + length − 1; the crossing at the block's first position is counted separately.
+            var samples = all.Slice(start, length);
             var crossings = 0;
             var i = 1;
 
             // A crossing at i is (x_{i−1} > 0) ≠ (x_i > 0); counting is exact in any order, so lanes may count them.
-            if (Vector.IsHardwareAccelerated && samples.Length > Vector<float>.Count)
+            if (Vector512.IsHardwareAccelerated && samples.Length > Vector512<float>.Count)
+            {
+                var counts = Vector512<int>.Zero;
+                for (; i <= samples.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var before = Vector512.GreaterThan(Vector512.Create<float>(samples[(i - 1)..]), Vector512<float>.Zero);
+                    var now = Vector512.GreaterThan(Vector512.Create<float>(samples[i..]), Vector512<float>.Zero);
+                    counts -= (before ^ now).AsInt32();
+                }
+
+                crossings = Vector512.Sum(counts);
+            }
+            else if (Vector.IsHardwareAccelerated && samples.Length > Vector<float>.Count)
             {
                 var counts = Vector<int>.Zero;
                 for (; i <= samples.Length - Vector<float>.Count; i += Vector<float>.Count)
@@ -113,7 +144,76 @@ internal sealed class TimeCalculator : DescriptorCalculatorBase
                 crossings += (samples[i - 1] > 0) != (samples[i] > 0) ? 1 : 0;
             }
 
-            values[0] = (float)((double)crossings / samples.Length);
+            var atStart = start > 0 && (all[start - 1] > 0) != (all[start] > 0);
+            return (crossings, atStart);
+        }
+
+        // The frame counts positions 1 … N − 1: every block's inside crossings, and the first-position crossing of every
+        // block but the first.
+        protected override float Combine(ReadOnlySpan<(int Inside, bool AtStart)> blocks, int windowSize)
+        {
+            var crossings = blocks[0].Inside;
+            for (var b = 1; b < blocks.Length; b++)
+            {
+                crossings += blocks[b].Inside + (blocks[b].AtStart ? 1 : 0);
+            }
+
+            return (float)((double)crossings / windowSize);
+        }
+    }
+
+    /// <summary>
+    /// A time-domain descriptor built from the frame's hop blocks: when the hop divides the window, frame k's samples are
+    /// the N/hop blocks <c>k … k + N/hop − 1</c> of the track, so each block is measured once, when it enters the window,
+    /// and combined in block order with the others (4× less work at the default 2048/512). Otherwise the whole frame is
+    /// one block. The result depends only on the window and hop, never on the hardware.
+    /// </summary>
+    private abstract class HopBlockComputer<TBlock> : FrameComputer
+        where TBlock : struct
+    {
+        private readonly int _hop;
+        private readonly TBlock[] _ring;
+        private readonly TBlock[] _ordered;
+        private int _nextFrame;
+
+        protected HopBlockComputer(AnalysisContext context)
+            : base(context, 1)
+        {
+            var window = context.Parameters.WindowSize;
+            var hop = context.Parameters.HopSize;
+            _hop = window % hop == 0 ? hop : window;
+            _ring = new TBlock[window / _hop];
+            _ordered = new TBlock[_ring.Length];
+        }
+
+        protected abstract TBlock Measure(ReadOnlySpan<float> samples, int start, int length);
+
+        protected abstract float Combine(ReadOnlySpan<TBlock> blocks, int windowSize);
+
+        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        {
+            var samples = frame.Samples;
+            var count = _ring.Length;
+            var k = frame.Index;
+            if (k == 0 || k != _nextFrame)
+            {
+                for (var b = 0; b < count; b++)
+                {
+                    _ring[(k + b) % count] = Measure(samples, b * _hop, _hop);
+                }
+            }
+            else
+            {
+                _ring[(k + count - 1) % count] = Measure(samples, (count - 1) * _hop, _hop);
+            }
+
+            _nextFrame = k + 1;
+            for (var b = 0; b < count; b++)
+            {
+                _ordered[b] = _ring[(k + b) % count];
+            }
+
+            values[0] = Combine(_ordered, samples.Length);
         }
     }
 }

@@ -280,7 +280,7 @@ internal static class FeatureBlobFormat
         }
     }
 
-    private static byte[] EncodeHeader(FeatureBlobHeader header)
+    internal static byte[] EncodeHeader(FeatureBlobHeader header)
     {
         var track = Utf8(header.Key.TrackRef, "track reference", nameof(header));
         var profile = Utf8(header.Key.AnalysisProfileId, "analysis profile id", nameof(header));

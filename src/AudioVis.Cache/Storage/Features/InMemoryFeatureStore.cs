@@ -3,25 +3,34 @@ using AudioVis.Cache.Descriptors;
 namespace AudioVis.Cache.Storage.Features;
 
 /// <summary>
-/// An <see cref="IFeatureStore"/> that keeps encoded blobs in memory, for tests and demos. It stores the same bytes
-/// the file-system store writes and verifies them the same way on every read.
+/// An <see cref="IFeatureStore"/> that keeps blobs in memory, for tests, demos and hosts that do not persist features.
 /// </summary>
+/// <remarks>
+/// <see cref="FeatureBlob"/> is immutable, so the store keeps the written instance itself (no encoded copy: a
+/// 10-minute spectrum is 212 MB) and <see cref="ReadAsync"/> returns it. Nothing is persisted; a process restart
+/// starts empty. The byte format and its verification are exercised by <see cref="FileSystemFeatureStore"/>.
+/// </remarks>
 public sealed class InMemoryFeatureStore : IFeatureStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<(CacheKey Key, DescriptorId Descriptor), byte[]> _blobs = [];
+
+    // A FeatureBlob, or the raw bytes a corruption test put there (decoded and verified on read).
+    private readonly Dictionary<(CacheKey Key, DescriptorId Descriptor), object> _blobs = [];
 
     /// <inheritdoc/>
-    public async ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         cancellationToken.ThrowIfCancellationRequested();
-        var bytes = await FeatureBlobFormat.EncodeAsync(blob, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
+
+        // Rejects what the file-system store would reject (a header string that cannot be encoded, or too long).
+        _ = FeatureBlobFormat.EncodeHeader(blob.Header);
         lock (_gate)
         {
-            _blobs[(blob.Header.Key, blob.Header.Descriptor)] = bytes;
+            _blobs[(blob.Header.Key, blob.Header.Descriptor)] = blob;
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -30,15 +39,15 @@ public sealed class InMemoryFeatureStore : IFeatureStore
         StoreGuard.ThrowIfDefault(key);
         ArgumentNullException.ThrowIfNull(descriptor);
         cancellationToken.ThrowIfCancellationRequested();
-        byte[]? bytes;
+        object? stored;
         lock (_gate)
         {
-            _blobs.TryGetValue((key, descriptor), out bytes);
+            _blobs.TryGetValue((key, descriptor), out stored);
         }
 
-        if (bytes is null)
+        if (stored is not byte[] bytes)
         {
-            return null;
+            return (FeatureBlob?)stored;
         }
 
         var location = $"memory:{key}/{descriptor}";
@@ -81,13 +90,21 @@ public sealed class InMemoryFeatureStore : IFeatureStore
         return new(result);
     }
 
-    /// <summary>Gets a copy of the stored bytes of a blob, for tests; <see langword="null"/> when absent.</summary>
+    /// <summary>Gets the blob's encoding (format v1), for tests; <see langword="null"/> when absent.</summary>
     internal byte[]? GetStoredBytes(CacheKey key, DescriptorId descriptor)
     {
+        object? stored;
         lock (_gate)
         {
-            return _blobs.TryGetValue((key, descriptor), out var bytes) ? (byte[])bytes.Clone() : null;
+            _blobs.TryGetValue((key, descriptor), out stored);
         }
+
+        return stored switch
+        {
+            null => null,
+            byte[] bytes => (byte[])bytes.Clone(),
+            _ => FeatureBlobFormat.EncodeAsync((FeatureBlob)stored, CancellationToken.None).AsTask().GetAwaiter().GetResult(),
+        };
     }
 
     /// <summary>Replaces the stored bytes of a blob without any checks, for corruption tests.</summary>

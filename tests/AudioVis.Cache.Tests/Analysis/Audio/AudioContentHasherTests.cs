@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using AudioVis.Cache.Analysis.Audio;
 using NAudio.Wave;
 
@@ -9,10 +9,11 @@ namespace AudioVis.Cache.Tests.Analysis.Audio;
 public sealed class AudioContentHasherTests
 {
     /// <summary>
-    /// The audiovis-pcm-v1 hash of <see cref="AudioTestFiles.Ramp"/> (2 channels, 1000 frames, 48 kHz), cross-checked with
-    /// Python: <c>hashlib.sha256(b"audiovis-pcm-v1" + struct.pack("&lt;ii", 48000, 2) + the floats packed as "&lt;f")</c>.
+    /// The audiovis-pcm-v2 hash of <see cref="AudioTestFiles.Ramp"/> (2 channels, 1000 frames, 48 kHz): XXH3-128 of
+    /// <c>b"audiovis-pcm-v2" + struct.pack("&lt;ii", 48000, 2) + the floats packed as "&lt;f"</c>. Pinned from the first run;
+    /// <see cref="XxHash128_PublishedVectors_MatchTheReferenceImplementation"/> ties the algorithm to the reference xxHash.
     /// </summary>
-    private const string GoldenRampHash = "02574aad342ab815d476eaf3e8bab2c083b62b4b41575c503737e9d3ad62d794";
+    private const string GoldenRampHash = "dd1072006a1a436900a2130ccd56ad7e";
 
     private AudioTestFiles _files = null!;
 
@@ -31,11 +32,11 @@ public sealed class AudioContentHasherTests
     }
 
     [Test]
-    public async Task ComputeAsync_Ramp_EqualsSha256OfTheDocumentedEncoding()
+    public async Task ComputeAsync_Ramp_EqualsXxHash128OfTheDocumentedEncoding()
     {
         var samples = AudioTestFiles.Ramp(2, 1000);
         using var stream = new MemoryStream();
-        stream.Write("audiovis-pcm-v1"u8);
+        stream.Write("audiovis-pcm-v2"u8);
         Span<byte> word = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(word, 48_000);
         stream.Write(word);
@@ -47,10 +48,18 @@ public sealed class AudioContentHasherTests
             stream.Write(word);
         }
 
-        var expected = Convert.ToHexStringLower(SHA256.HashData(stream.ToArray()));
+        var expected = Convert.ToHexStringLower(XxHash128.Hash(stream.ToArray()));
         using var source = AudioSources.FromPcm("ramp", 48_000, 2, samples);
 
         Assert.That(await AudioContentHasher.ComputeAsync(source), Is.EqualTo(expected));
+    }
+
+    // XXH3-128 (seed 0) of "" and "abc" from xxHash's sanity vectors, canonical (big-endian) hex.
+    [TestCase("", "99aa06d3014798d86001c324468d497f")]
+    [TestCase("abc", "06b05ab6733a618578af5f94892f3950")]
+    public void XxHash128_PublishedVectors_MatchTheReferenceImplementation(string text, string expected)
+    {
+        Assert.That(Convert.ToHexStringLower(XxHash128.Hash(System.Text.Encoding.ASCII.GetBytes(text))), Is.EqualTo(expected));
     }
 
     [Test]
@@ -66,7 +75,7 @@ public sealed class AudioContentHasherTests
 
         using var again = AudioSources.Open(path);
 
-        Assert.That(await AudioContentHasher.ComputeAsync(again), Is.EqualTo(first).And.Length.EqualTo(64).And.Match("^[0-9a-f]+$"));
+        Assert.That(await AudioContentHasher.ComputeAsync(again), Is.EqualTo(first).And.Length.EqualTo(32).And.Match("^[0-9a-f]+$"));
     }
 
     [Test]

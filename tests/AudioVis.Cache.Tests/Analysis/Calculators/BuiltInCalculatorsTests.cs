@@ -18,20 +18,20 @@ public class BuiltInCalculatorsTests
     /// <summary>The catalogue table of docs/descriptors.md: name, calculator, version, unit.</summary>
     private static readonly (string Name, string Calculator, int Version, string Unit)[] DocumentedCatalogue =
     [
-        ("chroma", "chroma", 1, "linear"),
-        ("mfcc", "mfcc", 2, "dB"),
-        ("onset.strength", "onset", 2, "linear"),
-        ("peak", "time", 2, "linear"),
-        ("rms", "time", 2, "linear"),
-        ("spectral.centroid", "spectral", 2, "Hz"),
-        ("spectral.flatness", "spectral", 2, "ratio"),
-        ("spectral.flux", "spectral", 2, "linear"),
-        ("spectral.rolloff", "spectral", 2, "Hz"),
-        ("spectrum", "spectrum", 2, "linear"),
-        ("spectrum.bands", "bands", 2, "power"),
-        ("spectrum.db", "spectrum", 2, "dB"),
+        ("chroma", "chroma", 2, "linear"),
+        ("mfcc", "mfcc", 3, "dB"),
+        ("onset.strength", "onset", 3, "linear"),
+        ("peak", "time", 3, "linear"),
+        ("rms", "time", 3, "linear"),
+        ("spectral.centroid", "spectral", 3, "Hz"),
+        ("spectral.flatness", "spectral", 3, "ratio"),
+        ("spectral.flux", "spectral", 3, "linear"),
+        ("spectral.rolloff", "spectral", 3, "Hz"),
+        ("spectrum", "spectrum", 3, "linear"),
+        ("spectrum.bands", "bands", 3, "power"),
+        ("spectrum.db", "spectrum", 3, "dB"),
         ("waveform.minmax", "waveform", 1, "linear"),
-        ("zcr", "time", 2, "ratio"),
+        ("zcr", "time", 3, "ratio"),
     ];
 
     [Test]
@@ -85,7 +85,7 @@ public class BuiltInCalculatorsTests
             {
                 var computer = CalculatorRegistry.BuiltIn.CreateComputer(DescriptorId.Parse(descriptor), context);
                 var values = new float[computer.ValuesPerFrame];
-                var spans = frames.Select(f => (f.Samples, f.HopSamples, f.MagnitudesF, f.PowerF)).ToArray();
+                var spans = frames.Select(f => (f.Samples, f.HopSamples, f.MagnitudesF, f.PowerF, f.LogPowerF)).ToArray();
                 Compute(computer, spans[0], 0, values); // first call: JIT and static initialisation
                 var before = GC.GetAllocatedBytesForCurrentThread();
                 for (var k = 1; k < spans.Length; k++)
@@ -98,8 +98,8 @@ public class BuiltInCalculatorsTests
             }
         });
 
-        static void Compute(IDescriptorFrameComputer computer, (float[] S, float[] H, float[] M, float[] P) f, int index, float[] values) =>
-            computer.Compute(new AnalysisFrame(index, f.S, f.H, f.M, f.P), values);
+        static void Compute(IDescriptorFrameComputer computer, (float[] S, float[] H, float[] M, float[] P, float[] L) f, int index, float[] values) =>
+            computer.Compute(new AnalysisFrame(index, f.S, f.H, f.M, f.P, f.L), values);
     }
 
     [Test]
@@ -175,7 +175,7 @@ public class BuiltInCalculatorsTests
         var computer = CalculatorRegistry.BuiltIn.CreateComputer(DescriptorId.Parse("rms"), Context());
 
         var ex = Assert.Throws<ArgumentException>(() =>
-            computer.Compute(new AnalysisFrame(0, frame.Samples, frame.HopSamples, frame.MagnitudesF, frame.PowerF), new float[length]));
+            computer.Compute(new AnalysisFrame(0, frame.Samples, frame.HopSamples, frame.MagnitudesF, frame.PowerF, frame.LogPowerF), new float[length]));
 
         Assert.That(ex.Message, Does.StartWith(message));
     }
@@ -187,7 +187,7 @@ public class BuiltInCalculatorsTests
         var computer = CalculatorRegistry.BuiltIn.CreateComputer(DescriptorId.Parse("spectral.centroid"), Context());
 
         var ex = Assert.Throws<ArgumentException>(() =>
-            computer.Compute(new AnalysisFrame(0, frame.Samples, frame.HopSamples, frame.MagnitudesF.AsSpan(1), frame.PowerF), new float[1]));
+            computer.Compute(new AnalysisFrame(0, frame.Samples, frame.HopSamples, frame.MagnitudesF.AsSpan(1), frame.PowerF, frame.LogPowerF), new float[1]));
 
         Assert.That(ex.Message, Does.StartWith("Magnitudes has 1024 values; expected 1025."));
     }

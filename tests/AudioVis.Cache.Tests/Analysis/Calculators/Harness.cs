@@ -1,5 +1,6 @@
 using System.Numerics;
 using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Analysis.Calculators;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
 using MathNet.Numerics.IntegralTransforms;
@@ -125,13 +126,24 @@ internal sealed record TestFrame(int Index, float[] Samples, float[] HopSamples,
 
     public float[] PowerF { get; } = [.. Magnitudes.Select(m => (float)(m * m))];
 
+    /// <summary>ln(max(PowerF, floor)) as the pipeline computes it (the library's float log).</summary>
+    public float[] LogPowerF => LogOf(PowerF);
+
     /// <summary>The power the computers see, widened back to double (what an oracle on |X|² should start from).</summary>
     public double[] Power => [.. PowerF.Select(p => (double)p)];
 
     public float[] Compute(IDescriptorFrameComputer computer)
     {
         var values = new float[computer.ValuesPerFrame];
-        computer.Compute(new AnalysisFrame(Index, Samples, HopSamples, MagnitudesF, PowerF), values);
+        computer.Compute(new AnalysisFrame(Index, Samples, HopSamples, MagnitudesF, PowerF, LogPowerF), values);
         return values;
+    }
+
+    /// <summary>ln(max(power, <see cref="AnalysisFrame.LogPowerFloor"/>)) with the library's float log, as the pipeline's frame has it.</summary>
+    public static float[] LogOf(float[] power)
+    {
+        var logs = new float[power.Length];
+        FastLog.ScaledLn(power, AnalysisFrame.LogPowerFloor, 1f, logs);
+        return logs;
     }
 }
