@@ -10,7 +10,8 @@ namespace AudioVis.Cache.Benchmarks.Analysis;
 
 /// <summary>
 /// Full default-profile analysis of a 10-minute stereo 44.1 kHz track: all 14 v1 descriptors on L, R, mid and side
-/// (56 blobs), written to in-memory stores. The analysis is single-threaded, so real-time factor per core = 600 s / mean.
+/// (56 blobs), written to in-memory stores, and to a file-system feature store in a temporary folder (1.7 GB written per
+/// analysis, so that case includes the disk). The analysis is single-threaded, so real-time factor per core = 600 s / mean.
 /// The STFT-only case (one channel, no descriptors, no writes) is the floor for context.
 /// </summary>
 [MemoryDiagnoser]
@@ -20,6 +21,7 @@ public class FullAnalysisBenchmarks
     private float[] _samples = [];
     private AudioAnalyzer? _analyzer;
     private AnalysisRequest? _request;
+    private string? _folder;
 
     [GlobalSetup]
     public void Setup()
@@ -37,7 +39,21 @@ public class FullAnalysisBenchmarks
     [Benchmark(Description = "all v1 descriptors @L @R @mid @side, in-memory stores")]
     public int FullDefaultProfile() => _analyzer!.AnalyzeAsync(_request!, null).AsTask().GetAwaiter().GetResult().Count;
 
-    [Benchmark(Baseline = true, Description = "STFT magnitudes only, one channel (decode + hash + window + FFT + power)")]
+    [IterationSetup(Target = nameof(FullDefaultProfileToFiles))]
+    public void CreateFolder()
+    {
+        _folder = Directory.CreateTempSubdirectory("avc-bench-").FullName;
+        _analyzer = new AudioAnalyzer(
+            new AnalysisWorkload.PcmResolver(_samples), new FileSystemFeatureStore(_folder), new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn);
+    }
+
+    [IterationCleanup(Target = nameof(FullDefaultProfileToFiles))]
+    public void DeleteFolder() => Directory.Delete(_folder!, recursive: true);
+
+    [Benchmark(Description = "all v1 descriptors @L @R @mid @side, file-system feature store (1.7 GB to disk)")]
+    public int FullDefaultProfileToFiles() => _analyzer!.AnalyzeAsync(_request!, null).AsTask().GetAwaiter().GetResult().Count;
+
+    [Benchmark(Baseline = true, Description = "STFT only, one channel (decode + hash + window + FFT)")]
     public long StftOnlyOneChannel()
     {
         using var source = AudioSources.FromPcm("track-10min", AnalysisWorkload.SampleRate, 2, _samples);

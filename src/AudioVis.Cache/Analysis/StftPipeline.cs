@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using AudioVis.Cache.Analysis.Audio;
+using AudioVis.Cache.Analysis.Calculators;
 using AudioVis.Cache.Analysis.Fft;
 using AudioVis.Cache.Descriptors;
 
@@ -275,9 +276,13 @@ internal sealed class StftPipeline
 
     private void ComputeFrame(Channel channel, int index, ReadOnlySpan<float> samples, ReadOnlySpan<float> hopSamples)
     {
-        PowerAndMagnitude(channel.Real, channel.Imaginary, _power, _magnitudes);
+        // When the channel has a `spectrum` computer, the magnitudes are written straight into its output row (which
+        // that computer then leaves as it is), saving a copy of every spectrum.
+        var bins = _magnitudes.Length;
+        var magnitudes = channel.SpectrumOutput is { } spectrum ? spectrum.AsSpan(index * bins, bins) : _magnitudes;
+        PowerAndMagnitude(channel.Real, channel.Imaginary, _power, magnitudes);
         _logPower.Invalidate();
-        var frame = new AnalysisFrame(index, samples, hopSamples, _magnitudes, _power, _logPower);
+        var frame = new AnalysisFrame(index, samples, hopSamples, magnitudes, _power, _logPower);
         var computers = channel.Computers;
         var outputs = channel.Outputs;
         var valuesPerFrame = channel.ValuesPerFrame;
@@ -302,6 +307,10 @@ internal sealed class StftPipeline
             {
                 ValuesPerFrame[i] = computers[i].ValuesPerFrame;
                 Outputs[i] = new float[checked(frameCount * ValuesPerFrame[i])];
+                if (computers[i] is SpectrumCalculator.LinearComputer && ValuesPerFrame[i] == binCount)
+                {
+                    SpectrumOutput ??= Outputs[i];
+                }
             }
 
             History = new float[windowSize + BlockFrames];
@@ -327,6 +336,9 @@ internal sealed class StftPipeline
         public int[] ValuesPerFrame { get; }
 
         public float[][] Outputs { get; }
+
+        /// <summary>Gets the output of the channel's first <c>spectrum</c> computer, which the pipeline fills itself; or null.</summary>
+        public float[]? SpectrumOutput { get; }
 
         public float[] History { get; }
 

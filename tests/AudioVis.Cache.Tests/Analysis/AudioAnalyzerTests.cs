@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "8025442c46c55e12f6f8d7c68e6921ca9886861c8a5a637a4f9dc7e83aa0bcf2",
-        ["sweep"] = "4bf5dda01608017ea232810bb4f34c25ad502b0bce3a8f54c9dcf7b3575fbfaa",
-        ["noise"] = "23e883121ad18be664f90bfb38b9b2df1b423dc2a12f826fe5d5a8c933711694",
-        ["clicks"] = "5ed0baf71d388bcbccc08cbb779c8bd64f159e00cd5b511de71676517e654c72",
-        ["stereo"] = "7d1f7abe106f633c3b3d8c131b12fb03f8ea5425fe7f409a2890ddf3162dcb5c",
+        ["sine"] = "de1d5345376243984e91c855f7dcbdd8b977884e1d8a22d33eed6fbd8ac78993",
+        ["sweep"] = "93aa7858c67a8ba54e0165115ef639196963100b498b31030b63b23c7a8cb512",
+        ["noise"] = "cd28952687f0c50457bbe4e54a10e873feb0b6c342867da0fc9057348434ebdd",
+        ["clicks"] = "95156a2a983af816161dc66817e4848ba01952ccd77c995fde22901dca7a608a",
+        ["stereo"] = "4dbe1315e73f1e4545d7cd3e184f993e0bd21e97f8af7dacfce8854a6d99d5d6",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

@@ -8,8 +8,9 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// then divided by the frame's largest class (librosa <c>chroma_stft</c>'s ∞-norm); silence gives zeros.
 /// </summary>
 /// <remarks>
-/// Version 2: the weights are rounded to float and each class is a float dot product in <see cref="FloatReductions"/>
-/// order (version 1: double weights and sums); the result is divided by the largest class in float.
+/// Version 2: the weights are rounded to float (those below 2⁻²⁴ of their bin's largest weight to 0) and each class is a
+/// float dot product in <see cref="FloatReductions"/> order (version 1: double weights and sums); the result is divided
+/// by the largest class in float.
 /// </remarks>
 internal sealed class ChromaCalculator : DescriptorCalculatorBase
 {
@@ -80,33 +81,72 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
 
     /// <summary>
     /// Computes c = W·P with float weights, each class's dot product in <see cref="FloatReductions"/> order (so every
-    /// vector width gives the same bits), then divides by the largest class.
+    /// vector width gives the same bits), then divides by the largest class. Weights below 2⁻²⁴ of their bin's largest
+    /// weight are 0 (they change a class by less than 1e-6 of the frame's largest class), and whole blocks of 16 zero
+    /// weights are skipped, which gives the same bits as adding them.
     /// </summary>
     private sealed class ChromaComputer : FrameComputer
     {
+        /// <summary>2⁻²⁴: a weight smaller than this share of its bin's largest weight is below float resolution there.</summary>
+        private const double NegligibleShare = 1.0 / (1 << 24);
+
         private readonly float[] _weights;
         private readonly int _stride;
+        private readonly int _bins;
+        private readonly int[][] _evenBlocks = new int[Classes][];
+        private readonly int[][] _oddBlocks = new int[Classes][];
 
         public ChromaComputer(AnalysisContext context, double[] weights)
             : base(context, Classes)
         {
             // Rows start on a multiple of 16 floats, so every row has the same alignment as the first.
             var bins = context.BinCount;
+            _bins = bins;
             _stride = (bins + 15) & ~15;
             _weights = new float[Classes * _stride];
+            for (var k = 0; k < bins; k++)
+            {
+                var largest = 0.0;
+                for (var c = 0; c < Classes; c++)
+                {
+                    largest = Math.Max(largest, weights[(c * bins) + k]);
+                }
+
+                for (var c = 0; c < Classes; c++)
+                {
+                    var w = weights[(c * bins) + k];
+                    _weights[(c * _stride) + k] = w < NegligibleShare * largest ? 0f : (float)w;
+                }
+            }
+
+            var blocks = bins / FloatReductions.Lanes;
             for (var c = 0; c < Classes; c++)
             {
-                for (var k = 0; k < bins; k++)
+                var even = new List<int>();
+                var odd = new List<int>();
+                for (var j = 0; j < blocks; j++)
                 {
-                    _weights[(c * _stride) + k] = (float)weights[(c * bins) + k];
+                    var block = _weights.AsSpan((c * _stride) + (j * FloatReductions.Lanes), FloatReductions.Lanes);
+                    if (block.ContainsAnyExcept(0f))
+                    {
+                        (j % 2 == 0 ? even : odd).Add(j);
+                    }
                 }
+
+                _evenBlocks[c] = [.. even];
+                _oddBlocks[c] = [.. odd];
             }
         }
 
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
+            var power = frame.Power;
             Span<float> chroma = stackalloc float[Classes];
-            FloatReductions.Dots(_weights, _stride, frame.Power, chroma);
+            for (var c = 0; c < Classes; c++)
+            {
+                chroma[c] = FloatReductions.SparseDot(_weights.AsSpan(c * _stride, _bins), power, _evenBlocks[c], _oddBlocks[c]);
+            }
+
             var max = 0f;
             for (var c = 0; c < Classes; c++)
             {

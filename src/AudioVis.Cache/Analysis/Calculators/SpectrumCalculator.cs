@@ -26,9 +26,17 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
     protected override IDescriptorFrameComputer CreateComputer(DescriptorDefinition definition, string name, AnalysisContext context) =>
         name == "spectrum" ? new LinearComputer(context) : new DecibelComputer(context);
 
-    private sealed class LinearComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
+    /// <summary>Copies |X|; the pipeline may already have written the magnitudes into <c>values</c>, then there is nothing to do.</summary>
+    internal sealed class LinearComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
     {
-        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values) => frame.Magnitudes.CopyTo(values);
+        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
+        {
+            var magnitudes = frame.Magnitudes;
+            if (!(magnitudes.Overlaps(values, out var offset) && offset == 0))
+            {
+                magnitudes.CopyTo(values);
+            }
+        }
     }
 
     private sealed class DecibelComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)

@@ -224,6 +224,82 @@ public sealed class AudioSourcesTests
         Assert.That((ex.FrameIndex, ex.Channel, ex.Value), Is.EqualTo((42L, 1, float.NegativeInfinity)));
     }
 
+    [TestCase(float.NaN, 3000, 2)]
+    [TestCase(float.PositiveInfinity, 3000, 1)]
+    [TestCase(float.NegativeInfinity, 3000, 2)]
+    [TestCase(float.NaN, 0, 1)]
+    [TestCase(float.PositiveInfinity, 4095, 2)]
+    public void Read_NonFiniteInFloatWavDeepInsideABlock_ThrowsWithItsFrameAndChannel(float value, int frame, int channel)
+    {
+        var samples = AudioTestFiles.Sines(48_000, 2, 4096);
+        samples[(frame * 2) + channel - 1] = value;
+        var path = _files.WriteWav("bad.wav", WaveFormat.CreateIeeeFloatWaveFormat(48_000, 2), samples);
+        using var source = AudioSources.Open(path);
+
+        var ex = Assert.Throws<InvalidAudioSampleException>(() => source.Read(new float[4096 * 2]));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((ex.FrameIndex, ex.Channel), Is.EqualTo(((long)frame, channel)));
+            Assert.That(ex.Value, float.IsNaN(value) ? Is.NaN : Is.EqualTo(value));
+            Assert.That(ex.Message, Does.Contain($"at frame {frame} ").And.Contain($"channel {channel};"));
+        }
+    }
+
+    [TestCase(float.NaN)]
+    [TestCase(float.PositiveInfinity)]
+    [TestCase(float.NegativeInfinity)]
+    public void Read_NonFiniteInPcmChangedAfterFromPcm_ThrowsWithItsFrameAndChannel(float value)
+    {
+        // FromPcm checks the buffer once; a host that writes into it afterwards is caught by the check of every read block.
+        var samples = AudioTestFiles.Sines(48_000, 2, 4096);
+        using var source = AudioSources.FromPcm("host buffer", 48_000, 2, samples);
+        samples[(3000 * 2) + 1] = value;
+
+        var ex = Assert.Throws<InvalidAudioSampleException>(() => source.Read(new float[4096 * 2]));
+
+        Assert.That((ex.FrameIndex, ex.Channel, ex.Value), Is.EqualTo((3000L, 2, value)));
+    }
+
+    [TestCase(1000)]
+    [TestCase(4096)]
+    [TestCase(37)]
+    public void Read_TwoNonFiniteSamplesInLaterBlocks_ReportsTheFirstWithItsTrackFrame(int bufferFrames)
+    {
+        var samples = AudioTestFiles.Sines(48_000, 2, 10_000);
+        using var source = new PcmAudioSource("host buffer", 48_000, 2, samples);
+        samples[(7000 * 2) + 0] = float.NegativeInfinity;
+        samples[(6999 * 2) + 1] = float.NaN;
+        samples[(7001 * 2) + 1] = float.PositiveInfinity;
+
+        var ex = Assert.Throws<InvalidAudioSampleException>(() => AudioTestFiles.ReadAll(source, bufferSamples: bufferFrames * 2));
+
+        Assert.That((ex.FrameIndex, ex.Channel, ex.Value), Is.EqualTo((6999L, 2, float.NaN)));
+    }
+
+    [TestCase(float.NaN)]
+    [TestCase(float.PositiveInfinity)]
+    [TestCase(float.NegativeInfinity)]
+    public void FromPcm_NonFiniteDeepInsideALargeBuffer_ThrowsWithItsFrameAndChannel(float value)
+    {
+        var samples = AudioTestFiles.Sines(48_000, 2, 4096);
+        samples[3000 * 2] = value;
+
+        var ex = Assert.Throws<InvalidAudioSampleException>(() => AudioSources.FromPcm("host buffer", 48_000, 2, samples));
+
+        Assert.That((ex.FrameIndex, ex.Channel, ex.Value), Is.EqualTo((3000L, 1, value)));
+    }
+
+    [Test]
+    public void Read_ExtremeFiniteSamples_AreAccepted()
+    {
+        float[] extremes = [float.MaxValue, -float.MaxValue, float.Epsilon, -float.Epsilon, -0f, 1.17549435e-38f, BitConverter.Int32BitsToSingle(0x7F000000)];
+        var samples = Enumerable.Range(0, 4096 * 2).Select(i => extremes[i % extremes.Length]).ToArray();
+        using var source = new PcmAudioSource("host buffer", 48_000, 2, samples);
+
+        Assert.That(AudioTestFiles.ReadAll(source, bufferSamples: 4096 * 2), Is.EqualTo(samples));
+    }
+
     [Test]
     public void FromPcm_NaN_ThrowsBeforeAnyRead()
     {

@@ -86,6 +86,75 @@ public sealed class ChannelExtractorTests
         });
     }
 
+    [TestCase(1)]
+    [TestCase(15)]
+    [TestCase(16)]
+    [TestCase(17)]
+    [TestCase(31)]
+    [TestCase(32)]
+    [TestCase(37)]
+    [TestCase(4096)]
+    public void Extract_RandomStereo_EveryAliasIsBitIdenticalToTheScalarFormula(int frames)
+    {
+        var random = new Random(frames);
+        var interleaved = Enumerable.Range(0, 2 * frames).Select(_ => MathF.ScaleB((float)((2 * random.NextDouble()) - 1), random.Next(-20, 21))).ToArray();
+        var l = Enumerable.Range(0, frames).Select(f => interleaved[2 * f]).ToArray();
+        var r = Enumerable.Range(0, frames).Select(f => interleaved[(2 * f) + 1]).ToArray();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Left)), Is.EqualTo(Bits(l)), "L");
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Right)), Is.EqualTo(Bits(r)), "R");
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Numbered(1))), Is.EqualTo(Bits(l)), "ch1");
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Numbered(2))), Is.EqualTo(Bits(r)), "ch2");
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Mid)), Is.EqualTo(Bits([.. l.Zip(r, (a, b) => (a + b) * 0.5f)])), "mid");
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Side)), Is.EqualTo(Bits([.. l.Zip(r, (a, b) => (a - b) * 0.5f)])), "side");
+            Assert.That(Bits(Extract(interleaved, 2, ChannelAlias.Mono)), Is.EqualTo(Bits([.. l.Zip(r, (a, b) => (a + b) / 2)])), "mono");
+        }
+    }
+
+    [TestCase(16, 5)]
+    [TestCase(37, 1)]
+    [TestCase(4096, 3)]
+    public void Extract_StereoBlockWithAPartialFrame_IgnoresTheDanglingSample(int frames, int seed)
+    {
+        var random = new Random(seed);
+        var interleaved = Enumerable.Range(0, (2 * frames) + 1).Select(_ => (float)random.NextDouble()).ToArray();
+
+        var mid = new float[frames + 1];
+        var written = ChannelExtractor.Create("x", 2, ChannelAlias.Mid).Extract(interleaved, mid);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(written, Is.EqualTo(frames));
+            Assert.That(mid[..frames], Is.EqualTo(Enumerable.Range(0, frames).Select(f => (interleaved[2 * f] + interleaved[(2 * f) + 1]) * 0.5f)));
+            Assert.That(mid[frames], Is.Zero, "nothing is written past the whole frames");
+        }
+    }
+
+    [TestCase(17)]
+    [TestCase(4096)]
+    public void Extract_StereoSpecialValues_AreCombinedAsTheScalarFormulaDoes(int frames)
+    {
+        // Extremes the vector path must round exactly as the scalar one: overflow to infinity, subnormals, signed zeros.
+        float[] pool = [float.MaxValue, -float.MaxValue, float.Epsilon, -float.Epsilon, 0f, -0f, 1e-38f, 3f, -1f];
+        var random = new Random(frames);
+        var interleaved = Enumerable.Range(0, 2 * frames).Select(_ => pool[random.Next(pool.Length)]).ToArray();
+
+        var mid = Extract(interleaved, 2, ChannelAlias.Mid);
+        var side = Extract(interleaved, 2, ChannelAlias.Side);
+
+        using (Assert.EnterMultipleScope())
+        {
+            for (var f = 0; f < frames; f++)
+            {
+                var (a, b) = (interleaved[2 * f], interleaved[(2 * f) + 1]);
+                Assert.That(BitConverter.SingleToInt32Bits(mid[f]), Is.EqualTo(BitConverter.SingleToInt32Bits((a + b) * 0.5f)), $"mid {f}");
+                Assert.That(BitConverter.SingleToInt32Bits(side[f]), Is.EqualTo(BitConverter.SingleToInt32Bits((a - b) * 0.5f)), $"side {f}");
+            }
+        }
+    }
+
     [TestCase(2, 3)]
     [TestCase(2, 5)]
     [TestCase(6, 7)]
@@ -149,6 +218,8 @@ public sealed class ChannelExtractorTests
 
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
     }
+
+    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 
     private static float[] Extract(float[] interleaved, int channels, ChannelAlias alias)
     {

@@ -100,6 +100,91 @@ public class TimeCalculatorTests
         });
     }
 
+    // (window, hop, fft): the hop divides the window (4, 2, 1, 32 and 8 blocks; blocks shorter than, equal to and longer than
+    // the vector width) or does not (one block per frame).
+    private static readonly int[][] Profiles =
+    [
+        [2048, 512, 2048], [2048, 1024, 2048], [2048, 2048, 2048], [256, 8, 256], [256, 32, 256], [1000, 125, 1024],
+        [2048, 500, 2048], [2048, 1000, 2048], [1000, 300, 1024], [256, 17, 256],
+    ];
+
+    private static IEnumerable<TestCaseData> ProfileCases() =>
+        Profiles.Select(p => new TestCaseData(p[0], p[1], p[2]).SetArgDisplayNames($"N{p[0]}", $"hop{p[1]}"));
+
+    [TestCaseSource(nameof(ProfileCases))]
+    public void TimeDescriptors_ConsecutiveFrames_MatchTheDirectComputationOfEachFrame(int window, int hop, int fft)
+    {
+        var context = Context(Parameters(window, hop, fft));
+        var frames = Frames(Noise(window + (24 * hop), 20261125), context);
+        Assert.That(frames, Has.Count.EqualTo(25));
+
+        AssertMatchesDirect(context, frames);
+    }
+
+    [TestCaseSource(nameof(ProfileCases))]
+    public void TimeDescriptors_ManyZerosAndSignChangesAtBlockEdges_MatchTheDirectComputation(int window, int hop, int fft)
+    {
+        // Samples from {−0.25, 0, 0.25}: a third are 0 (which counts as not positive), so crossings and ties are frequent.
+        var random = new Random(77);
+        var signal = Enumerable.Range(0, window + (24 * hop)).Select(_ => random.Next(-1, 2) * 0.25).ToArray();
+        var context = Context(Parameters(window, hop, fft));
+
+        AssertMatchesDirect(context, Frames(signal, context));
+    }
+
+    [TestCase(512)]
+    [TestCase(500)]
+    public void TimeDescriptors_FramesOutOfSequence_MatchTheDirectComputation(int hop)
+    {
+        var context = Context(Parameters(2048, hop, 2048));
+        var frames = Frames(Noise(2048 + (30 * hop), 99), context);
+
+        using (Assert.EnterMultipleScope())
+        {
+            AssertMatchesDirect(context, [.. new[] { 0, 1, 2, 7, 8 }.Select(k => frames[k])]);
+            AssertMatchesDirect(context, [.. new[] { 3, 4, 4, 5, 2, 3, 0, 1, 29, 30, 12, 13, 14 }.Select(k => frames[k])]);
+            AssertMatchesDirect(context, [.. new[] { 5, 6, 7, 0, 1, 2 }.Select(k => frames[k])]);
+        }
+    }
+
+    [Test]
+    public void TimeDescriptors_FrameIndexZeroAgain_RecomputesFromTheNewSamples()
+    {
+        // Two signals analysed one after the other by the same computers: frame 0 of the second starts afresh even though
+        // frame 1 of the first came just before.
+        var context = Context();
+        var first = Frames(Noise(2048 + (4 * 512), 1), context);
+        var second = Frames(Sine(2048 + (4 * 512), 1000, 0.3), context);
+
+        AssertMatchesDirect(context, [first[0], first[1], .. second]);
+    }
+
+    private static void AssertMatchesDirect(Cache.Analysis.AnalysisContext context, IReadOnlyList<TestFrame> frames)
+    {
+        var rms = Computer("rms", context);
+        var peak = Computer("peak", context);
+        var zcr = Computer("zcr", context);
+        var hop = context.Parameters.HopSize;
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var frame in frames)
+            {
+                var x = frame.Samples;
+                var crossings = 0;
+                for (var i = 1; i < x.Length; i++)
+                {
+                    crossings += (x[i - 1] > 0) != (x[i] > 0) ? 1 : 0;
+                }
+
+                var expectedRms = Math.Sqrt(x.Sum(v => (double)v * v) / x.Length);
+                var message = $"frame {frame.Index} (hop {hop})";
+                Assert.That(frame.Compute(rms)[0], Is.EqualTo(expectedRms).Within(1e-6 * expectedRms), message);
+                Assert.That(frame.Compute(peak)[0], Is.EqualTo(x.Max(MathF.Abs)), message);
+                Assert.That(frame.Compute(zcr)[0], Is.EqualTo((float)((double)crossings / x.Length)), message);
+            }
+        }
+    }
+
     private static Cache.Analysis.IDescriptorFrameComputer Computer(string descriptor, Cache.Analysis.AnalysisContext context) =>
         Cache.Analysis.BuiltInCalculators.All.Single(c => c.Id == "time").CreateComputer(AudioVis.Cache.Descriptors.DescriptorId.Parse(descriptor), context);
 }
