@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "de1d5345376243984e91c855f7dcbdd8b977884e1d8a22d33eed6fbd8ac78993",
-        ["sweep"] = "93aa7858c67a8ba54e0165115ef639196963100b498b31030b63b23c7a8cb512",
-        ["noise"] = "cd28952687f0c50457bbe4e54a10e873feb0b6c342867da0fc9057348434ebdd",
-        ["clicks"] = "95156a2a983af816161dc66817e4848ba01952ccd77c995fde22901dca7a608a",
-        ["stereo"] = "4dbe1315e73f1e4545d7cd3e184f993e0bd21e97f8af7dacfce8854a6d99d5d6",
+        ["sine"] = "78d3ed07fa58df3e8302e27e1b056a8d7f2a96fc0c14bc0ccb710b6573118a04",
+        ["sweep"] = "2664732d6c3becb2b617bd4032bf01f69b2cbed3fd9adc7a8585518999696259",
+        ["noise"] = "2e95c2ee852d58934b21ee18f70fb7b633f76f283d13e7a1c5c0d63896c8fe2b",
+        ["clicks"] = "838e795a0b850dd870b361f26980df99f692243b863075db0fcb49676095e0aa",
+        ["stereo"] = "1034e9ff19c050823eb3f18b17a1be04055caaa60fc1a475387acbb1fca5d780",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

@@ -9,8 +9,8 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// </summary>
 /// <remarks>
 /// Version 3: the filter weights and the DCT matrix are rounded to float; each band energy is a float dot product over the
-/// band's bins and each coefficient one over the 40 band logs, both in <see cref="FloatReductions"/> order; the band logs
-/// are <see cref="FastLog"/>'s. (Version 2: double
+/// band's bins padded with zero weights to whole blocks of 16, and each coefficient one over the 40 band logs padded with
+/// zeros to 48, both in <see cref="FloatReductions"/> order; the band logs are <see cref="FastLog"/>'s. (Version 2: double
 /// weights and sums in <see cref="FixedOrderSum"/> order and a double DCT; version 1: <c>Math.Log10</c> in double.)
 /// </remarks>
 internal sealed class MfccCalculator : DescriptorCalculatorBase
@@ -50,31 +50,47 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
     {
         // 20·log10(E) = ln(E)·(20/ln 10).
         private const float DecibelsPerNeper = (float)(20.0 / 2.302585092994046);
+        private const int PaddedBands = 48;
 
         private readonly int[] _starts = new int[Bands];
         private readonly float[][] _filters = new float[Bands][];
         private readonly float[] _dct;
         private readonly float[] _energies = new float[Bands];
-        private readonly float[] _logEnergies = new float[Bands];
+        private readonly float[] _logEnergies = new float[PaddedBands];
 
         public MfccComputer(AnalysisContext context, MelFilterbank filterbank, double[] dct)
             : base(context, Coefficients)
         {
+            // Each filter is padded with zero weights to whole blocks of 16 bins (moved left at the top of the spectrum),
+            // so its sum has no one-by-one tail; the zero terms add +0 to their lanes.
+            var bins = context.BinCount;
             for (var b = 0; b < Bands; b++)
             {
-                _starts[b] = filterbank.StartOf(b);
+                var start = filterbank.StartOf(b);
                 var weights = filterbank.WeightsOf(b);
-                _filters[b] = new float[weights.Count];
+                var length = (weights.Count + FloatReductions.Lanes - 1) & ~(FloatReductions.Lanes - 1);
+                if (length > bins)
+                {
+                    length = weights.Count;
+                }
+
+                var paddedStart = Math.Min(start, bins - length);
+                _starts[b] = paddedStart;
+                _filters[b] = new float[length];
                 for (var j = 0; j < weights.Count; j++)
                 {
-                    _filters[b][j] = (float)weights[j];
+                    _filters[b][start - paddedStart + j] = (float)weights[j];
                 }
             }
 
-            _dct = new float[dct.Length];
-            for (var i = 0; i < dct.Length; i++)
+            // The band logs are padded with zeros to 48 and the DCT rows with zero columns, for the same reason.
+            _dct = new float[Coefficients * PaddedBands];
+            for (var i = 0; i < Coefficients; i++)
             {
-                _dct[i] = (float)dct[i];
+                for (var j = 0; j < Bands; j++)
+                {
+                    _dct[(i * PaddedBands) + j] = (float)dct[(i * Bands) + j];
+                }
             }
         }
 
@@ -89,7 +105,7 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
 
             // ScaledLn floors at the silence threshold: 20·log10(max(E, 1e-10)).
             FastLog.ScaledLn(_energies, (float)SilenceThreshold, DecibelsPerNeper, _logEnergies);
-            FloatReductions.Dots(_dct, Bands, _logEnergies, values);
+            FloatReductions.Dots(_dct, PaddedBands, _logEnergies, values);
         }
     }
 }
