@@ -306,7 +306,9 @@ internal sealed class StftPipeline
             for (var i = 0; i < computers.Length; i++)
             {
                 ValuesPerFrame[i] = computers[i].ValuesPerFrame;
-                Outputs[i] = new float[checked(frameCount * ValuesPerFrame[i])];
+                // Not cleared: every computer writes all its values of every frame, and Run fails unless every frame ran
+                // (clearing would be one more pass over up to 212 MB per spectrum).
+                Outputs[i] = GC.AllocateUninitializedArray<float>(checked(frameCount * ValuesPerFrame[i]));
                 if (computers[i] is SpectrumCalculator.LinearComputer && ValuesPerFrame[i] == binCount)
                 {
                     SpectrumOutput ??= Outputs[i];

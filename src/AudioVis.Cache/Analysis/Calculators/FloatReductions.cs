@@ -75,50 +75,78 @@ internal static class FloatReductions
     }
 
     /// <summary>
-    /// <see cref="Dot"/> of a row whose whole blocks of 16 are all zero except the listed ones, bit-identical to
-    /// <see cref="Dot"/>: a skipped block would add +0 to every lane, which changes nothing when no lane is −0 (the
-    /// caller guarantees non-negative terms, e.g. non-negative weights times a power spectrum).
+    /// <see cref="Dot"/> of four rows with the vector <paramref name="x"/>, bit-identical to <see cref="Dot"/> row by row,
+    /// visiting only the listed whole blocks of 16: every block not listed is all zero in all four rows (it would add +0
+    /// to every lane, which changes nothing when no lane is −0; the caller guarantees non-negative terms).
     /// </summary>
-    /// <param name="row">The row; the blocks not listed hold only zeros.</param>
-    /// <param name="x">The vector, as long as the row.</param>
-    /// <param name="evenBlocks">The indices of the non-zero blocks with an even index, ascending.</param>
-    /// <param name="oddBlocks">The indices of the non-zero blocks with an odd index, ascending.</param>
-    public static float SparseDot(ReadOnlySpan<float> row, ReadOnlySpan<float> x, ReadOnlySpan<int> evenBlocks, ReadOnlySpan<int> oddBlocks)
+    /// <param name="matrix">Four rows of <paramref name="stride"/> values; the first <c>x.Length</c> of each are used.</param>
+    /// <param name="stride">The distance between rows, at least <c>x.Length</c>.</param>
+    /// <param name="x">The vector.</param>
+    /// <param name="evenBlocks">The indices of the blocks with an even index that are not zero in every row, ascending.</param>
+    /// <param name="oddBlocks">The same for odd indices.</param>
+    /// <param name="results">Four values.</param>
+    public static void FourSparseDots(ReadOnlySpan<float> matrix, int stride, ReadOnlySpan<float> x, ReadOnlySpan<int> evenBlocks, ReadOnlySpan<int> oddBlocks, Span<float> results)
     {
+        if (stride < x.Length || matrix.Length < (3 * stride) + x.Length || results.Length != 4)
+        {
+            throw new ArgumentException($"The matrix holds {matrix.Length} values; 4 rows of stride {stride} over {x.Length} values need more.", nameof(matrix));
+        }
+
         if (!Vector512.IsHardwareAccelerated)
         {
-            return Dot(row, x);
+            for (var r = 0; r < 4; r++)
+            {
+                results[r] = Dot(matrix.Slice(r * stride, x.Length), x);
+            }
+
+            return;
         }
 
-        if (x.Length < row.Length)
-        {
-            throw new ArgumentException($"The second span holds {x.Length} values; {row.Length} are needed.", nameof(x));
-        }
-
-        var full = row.Length & ~(Lanes - 1);
-        ref var rr = ref MemoryMarshal.GetReference(row);
+        ref var r0 = ref MemoryMarshal.GetReference(matrix);
+        ref var r1 = ref Unsafe.Add(ref r0, stride);
+        ref var r2 = ref Unsafe.Add(ref r1, stride);
+        ref var r3 = ref Unsafe.Add(ref r2, stride);
         ref var xr = ref MemoryMarshal.GetReference(x);
-        var a = Vector512<float>.Zero;
+        var full = x.Length & ~(Lanes - 1);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         foreach (var block in evenBlocks)
         {
             var i = (nuint)(block * Lanes);
-            a += Vector512.LoadUnsafe(ref rr, i) * Vector512.LoadUnsafe(ref xr, i);
+            var v = Vector512.LoadUnsafe(ref xr, i);
+            a0 += Vector512.LoadUnsafe(ref r0, i) * v;
+            a1 += Vector512.LoadUnsafe(ref r1, i) * v;
+            a2 += Vector512.LoadUnsafe(ref r2, i) * v;
+            a3 += Vector512.LoadUnsafe(ref r3, i) * v;
         }
 
-        var b = Vector512<float>.Zero;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
         foreach (var block in oddBlocks)
         {
             var i = (nuint)(block * Lanes);
-            b += Vector512.LoadUnsafe(ref rr, i) * Vector512.LoadUnsafe(ref xr, i);
+            var v = Vector512.LoadUnsafe(ref xr, i);
+            b0 += Vector512.LoadUnsafe(ref r0, i) * v;
+            b1 += Vector512.LoadUnsafe(ref r1, i) * v;
+            b2 += Vector512.LoadUnsafe(ref r2, i) * v;
+            b3 += Vector512.LoadUnsafe(ref r3, i) * v;
         }
 
-        var sum = full == 0 ? 0f : Fold(a + b);
-        for (var i = full; i < row.Length; i++)
+        var s0 = full == 0 ? 0f : Fold(a0 + b0);
+        var s1 = full == 0 ? 0f : Fold(a1 + b1);
+        var s2 = full == 0 ? 0f : Fold(a2 + b2);
+        var s3 = full == 0 ? 0f : Fold(a3 + b3);
+        for (var i = full; i < x.Length; i++)
         {
-            sum += row[i] * x[i];
+            var v = Unsafe.Add(ref xr, i);
+            s0 += Unsafe.Add(ref r0, i) * v;
+            s1 += Unsafe.Add(ref r1, i) * v;
+            s2 += Unsafe.Add(ref r2, i) * v;
+            s3 += Unsafe.Add(ref r3, i) * v;
         }
 
-        return sum;
+        results[0] = s0;
+        results[1] = s1;
+        results[2] = s2;
+        results[3] = s3;
     }
 
     // Four rows at once: each row's lanes, fold and tail exactly as in Reduce.

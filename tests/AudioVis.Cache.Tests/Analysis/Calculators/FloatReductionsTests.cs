@@ -201,6 +201,71 @@ public class FloatReductionsTests
         Assert.That(() => Reduce(term, x, y), Throws.ArgumentException.With.Property("ParamName").EqualTo("y"));
     }
 
+    [TestCase(5)]
+    [TestCase(16)]
+    [TestCase(40)]
+    [TestCase(1025)]
+    public void FourSparseDots_ZeroBlocksLeftOut_IsBitIdenticalToDotPerRow(int length)
+    {
+        var random = new Random(length);
+        const int Stride = 1040;
+        var matrix = new float[4 * Stride];
+        var x = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            x[i] = random.NextSingle();
+        }
+
+        // Every third block is zero in all four rows and left out of the lists; the others are listed.
+        var blocks = length / FloatReductions.Lanes;
+        var even = new List<int>();
+        var odd = new List<int>();
+        for (var j = 0; j < blocks; j++)
+        {
+            if (j % 3 == 2)
+            {
+                continue;
+            }
+
+            (j % 2 == 0 ? even : odd).Add(j);
+            for (var r = 0; r < 4; r++)
+            {
+                for (var k = 0; k < FloatReductions.Lanes; k++)
+                {
+                    matrix[(r * Stride) + (j * FloatReductions.Lanes) + k] = random.NextSingle();
+                }
+            }
+        }
+
+        for (var r = 0; r < 4; r++)
+        {
+            for (var i = blocks * FloatReductions.Lanes; i < length; i++)
+            {
+                matrix[(r * Stride) + i] = random.NextSingle();
+            }
+        }
+
+        var results = new float[4];
+        FloatReductions.FourSparseDots(matrix, Stride, x, [.. even], [.. odd], results);
+
+        Assert.Multiple(() =>
+        {
+            for (var r = 0; r < 4; r++)
+            {
+                var expected = FloatReductions.Dot(matrix.AsSpan(r * Stride, length), x);
+                Assert.That(Bits(results[r]), Is.EqualTo(Bits(expected)), $"row {r}");
+            }
+        });
+    }
+
+    [Test]
+    public void FourSparseDots_MatrixTooShort_ThrowsArgumentException()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => FloatReductions.FourSparseDots(new float[100], 30, new float[30], [], [], new float[4]));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("matrix"));
+    }
+
     private static float Reduce(Term term, float[] x, float[] y) => term switch
     {
         Term.Sum => FloatReductions.Sum(x),
