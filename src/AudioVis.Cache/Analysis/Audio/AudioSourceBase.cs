@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace AudioVis.Cache.Analysis.Audio;
 
@@ -187,7 +188,21 @@ internal abstract class AudioSourceBase : IAudioSource
     {
         var bits = MemoryMarshal.Cast<float, int>(block);
         var i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var exponent = Vector512.Create(0x7F800000);
+            var special = Vector512<int>.Zero;
+            for (; i <= bits.Length - Vector512<int>.Count; i += Vector512<int>.Count)
+            {
+                special |= Vector512.Equals(Vector512.Create<int>(bits[i..]) & exponent, exponent);
+            }
+
+            if (special != Vector512<int>.Zero)
+            {
+                return false;
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
         {
             var exponent = new Vector<int>(0x7F800000);
             var special = Vector<int>.Zero;

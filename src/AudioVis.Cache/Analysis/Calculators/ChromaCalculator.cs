@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Analysis.Calculators;
@@ -25,8 +26,17 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
     {
     }
 
+    // The prepared weights depend only on the FFT size and sample rate; the computers of one analysis (one per channel)
+    // and of later analyses share them, so they are read from cache once per frame instead of once per channel.
+    private readonly ConcurrentDictionary<(int FftSize, int SampleRate), ChromaWeights> _weights = new();
+
     protected override IDescriptorFrameComputer CreateComputer(DescriptorDefinition definition, string name, AnalysisContext context) =>
-        new ChromaComputer(context, Filterbank(context.Parameters.FftSize, context.SampleRate, context.BinCount));
+        new ChromaComputer(
+            context,
+            _weights.GetOrAdd(
+                (context.Parameters.FftSize, context.SampleRate),
+                static (key, bins) => new ChromaWeights(Filterbank(key.FftSize, key.SampleRate, bins), bins),
+                context.BinCount));
 
     /// <summary>Builds librosa's chroma filterbank as a row-major 12 × <paramref name="binCount"/> matrix, row 0 = C.</summary>
     internal static double[] Filterbank(int fftSize, int sampleRate, int binCount)
@@ -79,31 +89,18 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
 
     private static double PythonRemainder(double x, double m) => x - (m * Math.Floor(x / m));
 
-    /// <summary>
-    /// Computes c = W·P with float weights, each class's dot product in <see cref="FloatReductions"/> order (so every
-    /// vector width gives the same bits), then divides by the largest class. Weights below 2⁻²⁴ of their bin's largest
-    /// weight are 0 (they change a class by less than 1e-6 of the frame's largest class); classes are computed four at a
-    /// time, skipping the blocks of 16 bins where all four have zero weights, which gives the same bits as adding them.
-    /// </summary>
-    private sealed class ChromaComputer : FrameComputer
+    /// <summary>The float weights (negligible ones 0), rows padded to a multiple of 16, and each group of four classes' used blocks.</summary>
+    private sealed class ChromaWeights
     {
         /// <summary>2⁻²⁴: a weight smaller than this share of its bin's largest weight is below float resolution there.</summary>
         private const double NegligibleShare = 1.0 / (1 << 24);
 
-        private readonly float[] _weights;
-        private readonly int _stride;
-        private readonly int _bins;
-        private readonly int[][] _evenBlocks = new int[Classes / 4][];
-        private readonly int[][] _oddBlocks = new int[Classes / 4][];
-
-        public ChromaComputer(AnalysisContext context, double[] weights)
-            : base(context, Classes)
+        public ChromaWeights(double[] weights, int bins)
         {
             // Rows start on a multiple of 16 floats, so every row has the same alignment as the first.
-            var bins = context.BinCount;
-            _bins = bins;
-            _stride = (bins + 15) & ~15;
-            _weights = new float[Classes * _stride];
+            Bins = bins;
+            Stride = (bins + 15) & ~15;
+            Values = new float[Classes * Stride];
             for (var k = 0; k < bins; k++)
             {
                 var largest = 0.0;
@@ -115,7 +112,7 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
                 for (var c = 0; c < Classes; c++)
                 {
                     var w = weights[(c * bins) + k];
-                    _weights[(c * _stride) + k] = w < NegligibleShare * largest ? 0f : (float)w;
+                    Values[(c * Stride) + k] = w < NegligibleShare * largest ? 0f : (float)w;
                 }
             }
 
@@ -130,7 +127,7 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
                     var used = false;
                     for (var c = 4 * g; c < (4 * g) + 4; c++)
                     {
-                        used |= _weights.AsSpan((c * _stride) + (j * FloatReductions.Lanes), FloatReductions.Lanes).ContainsAnyExcept(0f);
+                        used |= Values.AsSpan((c * Stride) + (j * FloatReductions.Lanes), FloatReductions.Lanes).ContainsAnyExcept(0f);
                     }
 
                     if (used)
@@ -139,18 +136,38 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
                     }
                 }
 
-                _evenBlocks[g] = [.. even];
-                _oddBlocks[g] = [.. odd];
+                EvenBlocks[g] = [.. even];
+                OddBlocks[g] = [.. odd];
             }
         }
 
+        public float[] Values { get; }
+
+        public int Stride { get; }
+
+        public int Bins { get; }
+
+        public int[][] EvenBlocks { get; } = new int[Classes / 4][];
+
+        public int[][] OddBlocks { get; } = new int[Classes / 4][];
+    }
+
+    /// <summary>
+    /// Computes c = W·P with float weights, each class's dot product in <see cref="FloatReductions"/> order (so every
+    /// vector width gives the same bits), then divides by the largest class. Weights below 2⁻²⁴ of their bin's largest
+    /// weight are 0 (they change a class by less than 1e-6 of the frame's largest class); classes are computed four at a
+    /// time, skipping the blocks of 16 bins where all four have zero weights, which gives the same bits as adding them.
+    /// </summary>
+    private sealed class ChromaComputer(AnalysisContext context, ChromaWeights weights) : FrameComputer(context, Classes)
+    {
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var power = frame.Power;
             Span<float> chroma = stackalloc float[Classes];
             for (var g = 0; g < Classes / 4; g++)
             {
-                FloatReductions.FourSparseDots(_weights.AsSpan(4 * g * _stride), _stride, power[.._bins], _evenBlocks[g], _oddBlocks[g], chroma.Slice(4 * g, 4));
+                FloatReductions.FourSparseDots(
+                    weights.Values.AsSpan(4 * g * weights.Stride), weights.Stride, power[..weights.Bins], weights.EvenBlocks[g], weights.OddBlocks[g], chroma.Slice(4 * g, 4));
             }
 
             var max = 0f;
