@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using AudioVis.Cache.Analysis.Audio;
-using AudioVis.Cache.Analysis.Calculators;
 using AudioVis.Cache.Analysis.Fft;
 using AudioVis.Cache.Descriptors;
 
@@ -146,6 +145,9 @@ internal sealed class StftPipeline
             onBlock?.Invoke(this);
         }
 
+        // The outputs may have been written with non-temporal stores (Internal.StreamingStore): make them visible to
+        // whichever thread commits them.
+        Interlocked.MemoryBarrier();
         foreach (var channel in _channels)
         {
             if (channel.NextFrame != FrameCount)
@@ -276,13 +278,9 @@ internal sealed class StftPipeline
 
     private void ComputeFrame(Channel channel, int index, ReadOnlySpan<float> samples, ReadOnlySpan<float> hopSamples)
     {
-        // When the channel has a `spectrum` computer, the magnitudes are written straight into its output row (which
-        // that computer then leaves as it is), saving a copy of every spectrum.
-        var bins = _magnitudes.Length;
-        var magnitudes = channel.SpectrumOutput is { } spectrum ? spectrum.AsSpan(index * bins, bins) : _magnitudes;
-        PowerAndMagnitude(channel.Real, channel.Imaginary, _power, magnitudes);
+        PowerAndMagnitude(channel.Real, channel.Imaginary, _power, _magnitudes);
         _logPower.Invalidate();
-        var frame = new AnalysisFrame(index, samples, hopSamples, magnitudes, _power, _logPower);
+        var frame = new AnalysisFrame(index, samples, hopSamples, _magnitudes, _power, _logPower);
         var computers = channel.Computers;
         var outputs = channel.Outputs;
         var valuesPerFrame = channel.ValuesPerFrame;
@@ -309,10 +307,6 @@ internal sealed class StftPipeline
                 // Not cleared: every computer writes all its values of every frame, and Run fails unless every frame ran
                 // (clearing would be one more pass over up to 212 MB per spectrum).
                 Outputs[i] = GC.AllocateUninitializedArray<float>(checked(frameCount * ValuesPerFrame[i]));
-                if (computers[i] is SpectrumCalculator.LinearComputer && ValuesPerFrame[i] == binCount)
-                {
-                    SpectrumOutput ??= Outputs[i];
-                }
             }
 
             History = new float[windowSize + BlockFrames];
@@ -338,9 +332,6 @@ internal sealed class StftPipeline
         public int[] ValuesPerFrame { get; }
 
         public float[][] Outputs { get; }
-
-        /// <summary>Gets the output of the channel's first <c>spectrum</c> computer, which the pipeline fills itself; or null.</summary>
-        public float[]? SpectrumOutput { get; }
 
         public float[] History { get; }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Internal;
 
 namespace AudioVis.Cache.Analysis.Calculators;
 
@@ -26,17 +27,9 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
     protected override IDescriptorFrameComputer CreateComputer(DescriptorDefinition definition, string name, AnalysisContext context) =>
         name == "spectrum" ? new LinearComputer(context) : new DecibelComputer(context);
 
-    /// <summary>Copies |X|; the pipeline may already have written the magnitudes into <c>values</c>, then there is nothing to do.</summary>
-    internal sealed class LinearComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
+    private sealed class LinearComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
     {
-        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
-        {
-            var magnitudes = frame.Magnitudes;
-            if (!(magnitudes.Overlaps(values, out var offset) && offset == 0))
-            {
-                magnitudes.CopyTo(values);
-            }
-        }
+        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values) => StreamingStore.Copy(frame.Magnitudes, values);
     }
 
     private sealed class DecibelComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
@@ -47,49 +40,55 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
         private readonly float _min = (float)context.Parameters.MinDecibels;
         private readonly float _max = (float)context.Parameters.MaxDecibels;
 
+        // The row is computed here (in cache), then streamed to the output, which is only read after the analysis.
+        private readonly float[] _row = new float[context.BinCount];
+
         protected override void ComputeCore(in AnalysisFrame frame, Span<float> values)
         {
             var logPower = frame.LogPower;
             var power = frame.Power;
+            Span<float> row = _row;
 
             // The vector loops compute and select element-wise exactly as the scalar loop does.
             var i = 0;
-            if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<float>.Count)
+            if (Vector512.IsHardwareAccelerated && row.Length >= Vector512<float>.Count)
             {
                 var scale = Vector512.Create(DecibelsPerNeper);
                 var min = Vector512.Create(_min);
                 var max = Vector512.Create(_max);
                 var floor = Vector512.Create(AnalysisFrame.LogPowerFloor);
-                for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                for (; i <= row.Length - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     var db = Vector512.Create<float>(logPower[i..]) * scale;
                     db = Vector512.ConditionalSelect(Vector512.LessThan(db, min), min, db);
                     db = Vector512.ConditionalSelect(Vector512.GreaterThan(db, max), max, db);
-                    Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.Create<float>(power[i..]), floor), db, min).CopyTo(values[i..]);
+                    Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.Create<float>(power[i..]), floor), db, min).CopyTo(row[i..]);
                 }
             }
-            else if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+            else if (Vector.IsHardwareAccelerated && row.Length >= Vector<float>.Count)
             {
                 var scale = new Vector<float>(DecibelsPerNeper);
                 var min = new Vector<float>(_min);
                 var max = new Vector<float>(_max);
                 var floor = new Vector<float>(AnalysisFrame.LogPowerFloor);
-                for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+                for (; i <= row.Length - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     var db = new Vector<float>(logPower[i..]) * scale;
                     db = Vector.ConditionalSelect(Vector.LessThan(db, min), min, db);
                     db = Vector.ConditionalSelect(Vector.GreaterThan(db, max), max, db);
-                    Vector.ConditionalSelect(Vector.GreaterThanOrEqual(new Vector<float>(power[i..]), floor), db, min).CopyTo(values[i..]);
+                    Vector.ConditionalSelect(Vector.GreaterThanOrEqual(new Vector<float>(power[i..]), floor), db, min).CopyTo(row[i..]);
                 }
             }
 
-            for (; i < values.Length; i++)
+            for (; i < row.Length; i++)
             {
                 var db = logPower[i] * DecibelsPerNeper;
                 db = db < _min ? _min : db;
                 db = db > _max ? _max : db;
-                values[i] = power[i] >= AnalysisFrame.LogPowerFloor ? db : _min;
+                row[i] = power[i] >= AnalysisFrame.LogPowerFloor ? db : _min;
             }
+
+            StreamingStore.Copy(row, values);
         }
     }
 }
