@@ -15,11 +15,11 @@ public sealed class AudioAnalyzerTests
     // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "78d3ed07fa58df3e8302e27e1b056a8d7f2a96fc0c14bc0ccb710b6573118a04",
-        ["sweep"] = "2664732d6c3becb2b617bd4032bf01f69b2cbed3fd9adc7a8585518999696259",
-        ["noise"] = "2e95c2ee852d58934b21ee18f70fb7b633f76f283d13e7a1c5c0d63896c8fe2b",
+        ["sine"] = "7f38b50056b14b42289b086185d6991288dfd47d227b7f39f6dfea0bdf877607",
+        ["sweep"] = "a546ec16fba1a0003699aebe4a4f1eab731afed643cb563f211c4d2d41158f10",
+        ["noise"] = "99d13baee13fe80a4a75442f5ed5aa09878ef7bf9467ee76f5b9dbe5a820f5f9",
         ["clicks"] = "838e795a0b850dd870b361f26980df99f692243b863075db0fcb49676095e0aa",
-        ["stereo"] = "1034e9ff19c050823eb3f18b17a1be04055caaa60fc1a475387acbb1fca5d780",
+        ["stereo"] = "21d0ed3cc52a1fffaa871e2adf500f3d07a551087cf5f69240afbc11bf3f2604",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];
