@@ -108,8 +108,27 @@ internal static class FloatReductions
         ref var r3 = ref Unsafe.Add(ref r2, stride);
         ref var xr = ref MemoryMarshal.GetReference(x);
         var full = x.Length & ~(Lanes - 1);
+        // The even and odd lists side by side: eight independent chains per step.
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        foreach (var block in evenBlocks)
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        var both = Math.Min(evenBlocks.Length, oddBlocks.Length);
+        for (var k = 0; k < both; k++)
+        {
+            var i = (nuint)(evenBlocks[k] * Lanes);
+            var j = (nuint)(oddBlocks[k] * Lanes);
+            var v = Vector512.LoadUnsafe(ref xr, i);
+            var w = Vector512.LoadUnsafe(ref xr, j);
+            a0 += Vector512.LoadUnsafe(ref r0, i) * v;
+            a1 += Vector512.LoadUnsafe(ref r1, i) * v;
+            a2 += Vector512.LoadUnsafe(ref r2, i) * v;
+            a3 += Vector512.LoadUnsafe(ref r3, i) * v;
+            b0 += Vector512.LoadUnsafe(ref r0, j) * w;
+            b1 += Vector512.LoadUnsafe(ref r1, j) * w;
+            b2 += Vector512.LoadUnsafe(ref r2, j) * w;
+            b3 += Vector512.LoadUnsafe(ref r3, j) * w;
+        }
+
+        foreach (var block in evenBlocks[both..])
         {
             var i = (nuint)(block * Lanes);
             var v = Vector512.LoadUnsafe(ref xr, i);
@@ -119,15 +138,14 @@ internal static class FloatReductions
             a3 += Vector512.LoadUnsafe(ref r3, i) * v;
         }
 
-        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
-        foreach (var block in oddBlocks)
+        foreach (var block in oddBlocks[both..])
         {
-            var i = (nuint)(block * Lanes);
-            var v = Vector512.LoadUnsafe(ref xr, i);
-            b0 += Vector512.LoadUnsafe(ref r0, i) * v;
-            b1 += Vector512.LoadUnsafe(ref r1, i) * v;
-            b2 += Vector512.LoadUnsafe(ref r2, i) * v;
-            b3 += Vector512.LoadUnsafe(ref r3, i) * v;
+            var j = (nuint)(block * Lanes);
+            var w = Vector512.LoadUnsafe(ref xr, j);
+            b0 += Vector512.LoadUnsafe(ref r0, j) * w;
+            b1 += Vector512.LoadUnsafe(ref r1, j) * w;
+            b2 += Vector512.LoadUnsafe(ref r2, j) * w;
+            b3 += Vector512.LoadUnsafe(ref r3, j) * w;
         }
 
         var s0 = full == 0 ? 0f : Fold(a0 + b0);
