@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Analysis.Audio;
+using AudioVis.Cache.Analysis.Calculators;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
@@ -21,6 +22,8 @@ internal static class AnalyzerGolden
     public const int Frames = 66_150;
 
     public const string GoldenPrefix = "golden ";
+
+    public const string ReductionsPrefix = "reductions ";
 
     public static readonly string[] Names = ["sine", "sweep", "noise", "clicks", "stereo"];
 
@@ -105,6 +108,61 @@ internal static class AnalyzerGolden
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// A hash of the bits of every kernel whose order must not depend on the SIMD path — the float reductions and the
+    /// float log — over seeded data of many lengths, so a child process on another path can be compared with this one.
+    /// </summary>
+    public static string ReductionsHash()
+    {
+        var random = new Random(2026);
+        var bits = new List<float>();
+        int[] lengths = [.. Enumerable.Range(0, 70), 127, 128, 129, 1025, 2048];
+        foreach (var length in lengths)
+        {
+            var x = new float[length];
+            var y = new float[length];
+            for (var i = 0; i < length; i++)
+            {
+                x[i] = MathF.ScaleB(random.NextSingle(), random.Next(-20, 20));
+                y[i] = MathF.ScaleB(random.NextSingle() - 0.5f, random.Next(-20, 20));
+            }
+
+            bits.Add(FloatReductions.Sum(x));
+            bits.Add(FloatReductions.Dot(x, y));
+            bits.Add(FloatReductions.SumOfSquaredDifferences(x, y));
+            bits.Add(FloatReductions.SumOfRises(x, y));
+            var logs = new float[length];
+            FastLog.ScaledLn(x, FastLog.MinNormal, 4.3429448f, logs);
+            bits.AddRange(logs);
+        }
+
+        const int Stride = 1040;
+        var matrix = new float[13 * Stride];
+        for (var i = 0; i < matrix.Length; i++)
+        {
+            matrix[i] = random.NextSingle();
+        }
+
+        foreach (var length in new[] { 5, 40, 100, 1025 })
+        {
+            var x = new float[length];
+            for (var i = 0; i < length; i++)
+            {
+                x[i] = random.NextSingle();
+            }
+
+            var results = new float[13];
+            FloatReductions.Dots(matrix, Stride, x, results);
+            bits.AddRange(results);
+            var blocks = Enumerable.Range(0, length / FloatReductions.Lanes).ToArray();
+            FloatReductions.FourSparseDots(matrix, Stride, x, [.. blocks.Where(b => b % 2 == 0)], [.. blocks.Where(b => b % 2 == 1)], results.AsSpan(0, 4));
+            bits.AddRange(results.AsSpan(0, 4).ToArray());
+        }
+
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(bits.ToArray().AsSpan());
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
     private static float[] Generate(Func<int, double> sample)

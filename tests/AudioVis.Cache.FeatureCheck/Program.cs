@@ -76,10 +76,12 @@ internal static class Program
         return failed ? 1 : 0;
     }
 
-    // Prints the default FFT path and one combined blob hash per golden signal, for AudioAnalyzerSimdTests.
+    // Prints the default FFT path, the hash of the reduction and log kernels' results, and one combined blob hash per
+    // golden signal, for AudioAnalyzerSimdTests.
     private static int AnalyzerGoldenMain()
     {
         Console.WriteLine(DefaultPathPrefix + FftKernel.DetectPath());
+        Console.WriteLine(AnalyzerGolden.ReductionsPrefix + AnalyzerGolden.ReductionsHash());
         foreach (var name in AnalyzerGolden.Names)
         {
             Console.WriteLine(AnalyzerGolden.GoldenPrefix + name + " " + AnalyzerGolden.CombinedHash(AnalyzerGolden.BlobHashes(name)));

@@ -6,7 +6,8 @@ namespace AudioVis.Cache.Tests.Analysis;
 
 /// <summary>
 /// Runs the analyzer golden signals in a child process (AudioVis.Cache.FeatureCheck <c>analyzer-golden</c>) with SIMD
-/// switched off step by step, and checks every path writes the same blob bytes as the golden hashes.
+/// switched off step by step, and checks every path writes the same blob bytes as the golden hashes, and gives the same
+/// bits as this process from the float reductions and the float log on their own.
 /// </summary>
 public sealed class AudioAnalyzerSimdTests
 {
@@ -28,6 +29,21 @@ public sealed class AudioAnalyzerSimdTests
         {
             Assert.That(exitCode, Is.Zero, output);
             Assert.That(lines, Is.EqualTo(AnalyzerGolden.Names.Select(n => $"{AnalyzerGolden.GoldenPrefix}{n} {AudioAnalyzerTests.Golden[n]}")), output);
+        });
+    }
+
+    [TestCaseSource(nameof(Environments))]
+    public void ReductionsAndLog_WithSimdSwitchedOffInChildProcess_GiveTheSameBitsAsThisProcess(string variables)
+    {
+        var expected = AnalyzerGolden.ReductionsPrefix + AnalyzerGolden.ReductionsHash();
+
+        var (exitCode, output) = RunFeatureCheck(variables);
+
+        var line = output.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith(AnalyzerGolden.ReductionsPrefix, StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(line, Is.EqualTo(expected), output);
         });
     }
 
