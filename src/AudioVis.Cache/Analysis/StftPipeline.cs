@@ -33,6 +33,12 @@ internal sealed class StftPipeline
     private readonly RealFftPlan _plan;
     private readonly Channel[] _channels;
 
+    // All channels hold the same stretch of the track and advance together (see ProcessBlock), so the position is shared.
+    private long _historyStart;
+    private int _filled;
+    private int _nextFrame;
+    private long _nextStart;
+
     /// <summary>Initializes a new instance of the <see cref="StftPipeline"/> class and allocates everything a run needs.</summary>
     /// <param name="source">The audio, at its first frame.</param>
     /// <param name="context">The sample rate and parameters.</param>
@@ -148,15 +154,12 @@ internal sealed class StftPipeline
         // The outputs may have been written with non-temporal stores (Internal.StreamingStore): make them visible to
         // whichever thread commits them.
         Interlocked.MemoryBarrier();
-        foreach (var channel in _channels)
+        if (_nextFrame != FrameCount)
         {
-            if (channel.NextFrame != FrameCount)
-            {
-                throw new AudioFormatException(
-                    _source.Name,
-                    AudioFormatProblem.Truncated,
-                    $"the audio ended after {FramesDecoded} frames, {channel.NextFrame} of {FrameCount} analysis frames were computed");
-            }
+            throw new AudioFormatException(
+                _source.Name,
+                AudioFormatProblem.Truncated,
+                $"the audio ended after {FramesDecoded} frames, {_nextFrame} of {FrameCount} analysis frames were computed");
         }
     }
 
@@ -164,17 +167,18 @@ internal sealed class StftPipeline
     // is computed before frame k + 1 of any, which lets mid and side read the L and R spectra of the same frame.
     private void ProcessBlock(ReadOnlySpan<float> interleaved)
     {
+        // Every extractor writes one value per whole frame of the block, so all channels gain the same count.
+        var written = 0;
         foreach (var channel in _channels)
         {
-            channel.Filled += channel.Extractor.Extract(interleaved, channel.History.AsSpan(channel.Filled));
+            written = channel.Extractor.Extract(interleaved, channel.History.AsSpan(_filled));
         }
 
-        var first = _channels[0];
-        var end = first.HistoryStart + first.Filled;
-        while (first.NextFrame < FrameCount && first.NextStart + _windowSize <= end)
+        _filled += written;
+        var end = _historyStart + _filled;
+        while (_nextFrame < FrameCount && _nextStart + _windowSize <= end)
         {
-            var offset = (int)(first.NextStart - first.HistoryStart);
-            var index = first.NextFrame;
+            var offset = (int)(_nextStart - _historyStart);
             foreach (var channel in _channels)
             {
                 if (channel.Left is null)
@@ -195,27 +199,25 @@ internal sealed class StftPipeline
 
                 if (channel.Computers.Length > 0)
                 {
-                    ComputeFrame(channel, index, channel.History.AsSpan(offset, _windowSize), channel.History.AsSpan(offset, _hopSize));
+                    ComputeFrame(channel, _nextFrame, channel.History.AsSpan(offset, _windowSize), channel.History.AsSpan(offset, _hopSize));
                 }
             }
 
-            foreach (var channel in _channels)
-            {
-                channel.NextFrame++;
-                channel.NextStart += _hopSize;
-            }
+            _nextFrame++;
+            _nextStart += _hopSize;
         }
 
         // Keep only the samples the next frames still need: fewer than N, so a block always fits behind them.
-        foreach (var channel in _channels)
+        var drop = (int)Math.Min(_nextStart - _historyStart, _filled);
+        if (drop > 0)
         {
-            var drop = (int)Math.Min(channel.NextStart - channel.HistoryStart, channel.Filled);
-            if (drop > 0)
+            foreach (var channel in _channels)
             {
-                channel.History.AsSpan(drop, channel.Filled - drop).CopyTo(channel.History);
-                channel.Filled -= drop;
-                channel.HistoryStart += drop;
+                channel.History.AsSpan(drop, _filled - drop).CopyTo(channel.History);
             }
+
+            _filled -= drop;
+            _historyStart += drop;
         }
     }
 
@@ -334,14 +336,6 @@ internal sealed class StftPipeline
         public float[][] Outputs { get; }
 
         public float[] History { get; }
-
-        public long HistoryStart { get; set; }
-
-        public int Filled { get; set; }
-
-        public int NextFrame { get; set; }
-
-        public long NextStart { get; set; }
 
         public void DeriveFrom(Channel left, Channel right, float sign) => (Left, Right, Sign) = (left, right, sign);
     }

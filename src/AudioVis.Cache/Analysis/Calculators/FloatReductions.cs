@@ -35,10 +35,7 @@ internal static class FloatReductions
     /// <summary>Σ max(x_i − y_i, 0).</summary>
     public static float SumOfRises(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Reduce<RiseTerm>(x, y);
 
-    /// <summary>
-    /// <c>results[r] = Dot(matrix[r·stride … r·stride + x.Length), x)</c> for every row, each bit-identical to
-    /// <see cref="Dot"/>; with Vector512 and long rows, four rows are computed at a time, so their independent chains overlap.
-    /// </summary>
+    /// <summary><c>results[r] = Dot(matrix[r·stride … r·stride + x.Length), x)</c> for every row.</summary>
     /// <param name="matrix">Row-major rows of <paramref name="stride"/> values; only the first <c>x.Length</c> of each are read.</param>
     /// <param name="stride">The distance between rows, at least <c>x.Length</c>.</param>
     /// <param name="x">The vector.</param>
@@ -56,19 +53,7 @@ internal static class FloatReductions
             throw new ArgumentException($"The matrix holds {matrix.Length} values; {rows} rows of stride {stride} over {x.Length} values need more.", nameof(matrix));
         }
 
-        var row = 0;
-        if (Vector512.IsHardwareAccelerated && x.Length >= 2 * Lanes)
-        {
-            ref var mr = ref MemoryMarshal.GetReference(matrix);
-            ref var xr = ref MemoryMarshal.GetReference(x);
-            ref var rr = ref MemoryMarshal.GetReference(results);
-            for (; row <= rows - 4; row += 4)
-            {
-                FourRows(ref Unsafe.Add(ref mr, row * stride), stride, ref xr, x.Length, ref Unsafe.Add(ref rr, row));
-            }
-        }
-
-        for (; row < rows; row++)
+        for (var row = 0; row < rows; row++)
         {
             results[row] = Dot(matrix.Slice(row * stride, x.Length), x);
         }
@@ -165,63 +150,6 @@ internal static class FloatReductions
         results[1] = s1;
         results[2] = s2;
         results[3] = s3;
-    }
-
-    // Four rows at once: each row's lanes, fold and tail exactly as in Reduce.
-    private static void FourRows(ref float row0, int stride, ref float x, int length, ref float results)
-    {
-        ref var row1 = ref Unsafe.Add(ref row0, stride);
-        ref var row2 = ref Unsafe.Add(ref row1, stride);
-        ref var row3 = ref Unsafe.Add(ref row2, stride);
-        var full = length & ~(Lanes - 1);
-        var pairs = length & ~((2 * Lanes) - 1);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
-        var i = 0;
-        for (; i < pairs; i += 2 * Lanes)
-        {
-            var v = Vector512.LoadUnsafe(ref x, (nuint)i);
-            var w = Vector512.LoadUnsafe(ref x, (nuint)(i + Lanes));
-            a0 += Vector512.LoadUnsafe(ref row0, (nuint)i) * v;
-            a1 += Vector512.LoadUnsafe(ref row1, (nuint)i) * v;
-            a2 += Vector512.LoadUnsafe(ref row2, (nuint)i) * v;
-            a3 += Vector512.LoadUnsafe(ref row3, (nuint)i) * v;
-            b0 += Vector512.LoadUnsafe(ref row0, (nuint)(i + Lanes)) * w;
-            b1 += Vector512.LoadUnsafe(ref row1, (nuint)(i + Lanes)) * w;
-            b2 += Vector512.LoadUnsafe(ref row2, (nuint)(i + Lanes)) * w;
-            b3 += Vector512.LoadUnsafe(ref row3, (nuint)(i + Lanes)) * w;
-        }
-
-        if (i < full)
-        {
-            var v = Vector512.LoadUnsafe(ref x, (nuint)i);
-            a0 += Vector512.LoadUnsafe(ref row0, (nuint)i) * v;
-            a1 += Vector512.LoadUnsafe(ref row1, (nuint)i) * v;
-            a2 += Vector512.LoadUnsafe(ref row2, (nuint)i) * v;
-            a3 += Vector512.LoadUnsafe(ref row3, (nuint)i) * v;
-        }
-
-        a0 += b0;
-        a1 += b1;
-        a2 += b2;
-        a3 += b3;
-        var s0 = Fold(a0);
-        var s1 = Fold(a1);
-        var s2 = Fold(a2);
-        var s3 = Fold(a3);
-        for (i = full; i < length; i++)
-        {
-            var v = Unsafe.Add(ref x, i);
-            s0 += Unsafe.Add(ref row0, i) * v;
-            s1 += Unsafe.Add(ref row1, i) * v;
-            s2 += Unsafe.Add(ref row2, i) * v;
-            s3 += Unsafe.Add(ref row3, i) * v;
-        }
-
-        results = s0;
-        Unsafe.Add(ref results, 1) = s1;
-        Unsafe.Add(ref results, 2) = s2;
-        Unsafe.Add(ref results, 3) = s3;
     }
 
     private static float Reduce<T>(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
