@@ -4,6 +4,7 @@ using AudioVis.Cache.Analysis;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
+using AudioVis.Cache.History;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
@@ -21,7 +22,8 @@ public static class AudioVisCacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
-    /// the diff scheduler, an in-memory cache metadata store, the feature store (on disk under
+    /// the diff scheduler, an in-memory cache metadata store and history store (retention from
+    /// <see cref="ConfigureHistory"/>), the feature store (on disk under
     /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory), the track audio resolver (files under
     /// <see cref="AudioVisCacheOptions.AudioRoot"/>), the audio analyzer, and the regeneration queue with its availability
     /// signal and export coordinator. Every registration uses <c>TryAdd</c>, so a host
@@ -48,6 +50,11 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<IProjectTimebase>(sp => new TimeProviderProjectTimebase(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IDescriptorCatalog>(DescriptorCatalog.Default);
         services.TryAddSingleton<ICacheMetadataStore, InMemoryCacheMetadataStore>();
+        services.AddOptions<HistoryRetentionOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryRetentionOptions>, HistoryRetentionOptionsValidator>());
+        services.TryAddSingleton<IHistoryStore>(sp => new InMemoryHistoryStore(
+            sp.GetRequiredService<IOptions<HistoryRetentionOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ITrackSourceHashProvider, UnknownTrackSourceHashProvider>();
         services.TryAddSingleton<IAnalysisProfileRegistry>(sp =>
         {
@@ -84,6 +91,30 @@ public static class AudioVisCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures how much regeneration history the history store keeps (default: 1000 entries, 30 days).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the retention options; they are validated at start-up.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder ConfigureHistory(this IAudioVisCacheBuilder builder, Action<HistoryRetentionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Replaces the in-memory history store with the integrator's implementation.</summary>
+    /// <typeparam name="TStore">The store type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseHistoryStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IAudioVisCacheBuilder builder)
+        where TStore : class, IHistoryStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHistoryStore, TStore>());
         return builder;
     }
 
@@ -180,7 +211,8 @@ public static class AudioVisCacheServiceCollectionExtensions
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<RegenerationQueue>>(),
-                sp.GetService<IMeterFactory>());
+                sp.GetService<IMeterFactory>(),
+                sp.GetRequiredService<IHistoryStore>());
             RegenerationWiring.Connect(queue, sp.GetRequiredService<IDiffScheduler>(), options.Value);
             return queue;
         });

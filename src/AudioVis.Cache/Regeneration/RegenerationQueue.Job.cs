@@ -206,6 +206,15 @@ internal sealed partial class RegenerationQueue
 
         public Exception? LastError { get; set; }
 
+        /// <summary>When the job first started running (its history entry's duration runs from here).</summary>
+        public DateTimeOffset? StartedAt { get; set; }
+
+        /// <summary>A request that auto-regeneration did not make joined the job (history: <c>manual_regenerate</c>).</summary>
+        public bool HasManualRequest { get; set; }
+
+        /// <summary>The stale reasons of the requests that joined, in words, in the order they joined.</summary>
+        public List<string>? TriggerDetails { get; set; }
+
         public int LiveRequesters { get; set; }
 
         public CancellationTokenSource? Cancellation { get; set; }
@@ -221,6 +230,15 @@ internal sealed partial class RegenerationQueue
             foreach (var element in elementIds)
             {
                 _elements = Insert(_elements, element, StringComparer.Ordinal);
+            }
+        }
+
+        public void AddRequestInfo(RegenerationRequest request)
+        {
+            HasManualRequest |= !request.IsAutomatic;
+            if (request.TriggerDetail is { } detail && !(TriggerDetails?.Contains(detail) ?? false))
+            {
+                (TriggerDetails ??= []).Add(detail);
             }
         }
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
+using AudioVis.Cache.History;
 using AudioVis.Cache.Internal;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
@@ -41,6 +42,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     private readonly SubscriberList<RegenerationStatusChanged> _subscribers;
     private readonly SubscriberList<CacheKey> _jobEnded;
     private readonly Task _dispatcher;
+    private readonly HistoryRecorder? _history;
     private bool _available;
     private bool _dispatcherWaiting;
     private long _outages;
@@ -59,7 +61,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         IOptions<RegenerationOptions> options,
         TimeProvider time,
         ILogger<RegenerationQueue> logger,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IHistoryStore? history = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(profiles);
@@ -76,6 +79,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         _subscribers = new SubscriberList<RegenerationStatusChanged>(logger, nameof(IRegenerationQueue));
         _jobEnded = new SubscriberList<CacheKey>(logger, nameof(IRegenerationQueue));
         Metrics = new RegenerationMetrics(meterFactory);
+        _history = history is null ? null : new HistoryRecorder(history, logger);
 
         // Subscribe first, then read the current state under the lock: a change racing the read is applied twice, harmlessly.
         _owned.Add(availability.Subscribe(OnAvailabilityChanged));
@@ -90,6 +94,9 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     }
 
     internal RegenerationMetrics Metrics { get; }
+
+    /// <summary>Completes when every history entry recorded so far is appended (tests and tools that read history right after a job).</summary>
+    internal Task FlushHistoryAsync() => _history?.FlushAsync() ?? Task.CompletedTask;
 
     public bool IsPaused
     {
@@ -196,7 +203,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         var reason = diff.Missing.Contains(descriptor) ? RegenerationReason.Missing
             : diff.Stale.Contains(descriptor) ? RegenerationReason.Stale
             : RegenerationReason.Manual;
-        return Enqueue(new RegenerationRequest(diff.Key, [descriptor], reason, diff.GetOwners(descriptor)));
+        var detail = reason == RegenerationReason.Stale ? DescribeStale(diff, diff.StaleDetails.Where(s => s.Descriptor.Equals(descriptor))) : null;
+        return Enqueue(new RegenerationRequest(diff.Key, [descriptor], reason, diff.GetOwners(descriptor)) { TriggerDetail = detail });
     }
 
     public RegenerationTicket Retry(long jobId)
@@ -212,7 +220,10 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                     : $"Regeneration job {jobId} is not a failed or cancelled job the queue remembers.");
             }
 
-            request = new RegenerationRequest(job.Key, job.Descriptors, job.Reason, job.RequestingElementIds);
+            request = new RegenerationRequest(job.Key, job.Descriptors, job.Reason, job.RequestingElementIds)
+            {
+                TriggerDetail = job.TriggerDetails is { } details ? string.Join("; ", details) : null,
+            };
         }
 
         return Enqueue(request);
@@ -309,7 +320,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
 
         try
         {
-            Enqueue(request);
+            Enqueue(request with { IsAutomatic = true });
         }
         catch (Exception ex) when (ex is UnknownAnalysisProfileException or ObjectDisposedException)
         {
@@ -364,7 +375,14 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             elements.UnionWith(diff.GetOwners(descriptor));
         }
 
-        return new RegenerationRequest(diff.Key, descriptors, reason, elements);
+        return new RegenerationRequest(diff.Key, descriptors, reason, elements) { TriggerDetail = DescribeStale(diff, diff.StaleDetails) };
+    }
+
+    /// <summary>The stale reasons of a diff in words, for the history: "rms@L: profile parameters changed: fftSize: 2048 → 4096".</summary>
+    private static string? DescribeStale(CacheDiff diff, IEnumerable<StaleDescriptor> stale)
+    {
+        var parts = stale.Select(s => $"{s.Descriptor}: {string.Join(", ", s.Reasons.Select(r => r.Description))}").ToList();
+        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     /// <summary>Attaches a requester to the jobs that compute its descriptors, merging or creating a job for the rest.</summary>
@@ -383,6 +401,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 {
                     requester.AddJob(existing);
                     existing.AddElements(request.RequestingElementIds);
+                    existing.AddRequestInfo(request);
                 }
 
                 continue;
@@ -407,6 +426,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
 
                 target.Reason |= request.Reason;
                 target.AddElements(request.RequestingElementIds);
+                target.AddRequestInfo(request);
             }
 
             target.AddDescriptor(descriptor);
@@ -607,6 +627,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         }
 
         job.State = JobState.Running;
+        job.StartedAt ??= _time.GetUtcNow();
         job.HasRun = true;
         job.Attempt++;
         job.Cancellation = new CancellationTokenSource();
@@ -820,8 +841,39 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         }
 
         var outcome = new RegenerationOutcome(job.Id, job.Key, status, job.Descriptors, records ?? [], status == RegenerationStatus.Failed ? error : null, job.Attempt);
+        _history?.Record(CreateHistoryEntry(job, status, error));
         EmitLocked(job, status, status == RegenerationStatus.Succeeded ? 1 : 0, error: error);
         job.CompleteRequesters(outcome);
+    }
+
+    /// <summary>The audit entry of a job's final outcome. A cancelled job is a failure with error type "Cancelled" (docs/persistence.md).</summary>
+    private HistoryEntry CreateHistoryEntry(Job job, RegenerationStatus status, Exception? error)
+    {
+        var now = _time.GetUtcNow();
+        var duration = job.StartedAt is { } started ? Math.Max(0, (long)Math.Round((now - started).TotalMilliseconds)) : 0;
+        var (historyStatus, errorType, errorMessage) = status switch
+        {
+            RegenerationStatus.Succeeded => (HistoryStatus.Success, null, null),
+            RegenerationStatus.Cancelled => (HistoryStatus.Failure, HistoryEntry.CancelledErrorType, _disposed
+                ? "The regeneration queue was disposed before the job finished."
+                : job.HasRun ? "The job was cancelled while it ran." : "The job was cancelled before it ran."),
+            _ => (HistoryStatus.Failure, (error ?? job.LastError)?.GetType().FullName ?? "Unknown", (error ?? job.LastError)?.Message),
+        };
+        return new HistoryEntry(
+            Guid.CreateVersion7(now),
+            now,
+            job.Key,
+            job.HasManualRequest ? HistoryAction.ManualRegenerate : HistoryAction.AutoRegenerate,
+            job.Descriptors,
+            historyStatus,
+            duration,
+            job.RequestingElementIds,
+            job.Reason,
+            job.TriggerDetails is { } details ? string.Join("; ", details) : null,
+            job.Id,
+            job.Attempt,
+            errorType,
+            errorMessage);
     }
 
     private void RememberLocked(Job job)
@@ -1031,6 +1083,11 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                     }
                 }
             }
+        }
+
+        if (_history is { } history)
+        {
+            await history.CompleteAsync(_options.DisposeTimeout, _time).ConfigureAwait(false);
         }
 
         Metrics.Dispose();

@@ -67,4 +67,10 @@ public sealed record RegenerationRequest
 
     /// <summary>Gets the elements that asked for it.</summary>
     public IReadOnlyList<string> RequestingElementIds { get; }
+
+    /// <summary>Gets a value indicating whether auto-regeneration made the request (recorded as <c>auto_regenerate</c>).</summary>
+    internal bool IsAutomatic { get; init; }
+
+    /// <summary>Gets the stale reasons in words, when the request came from a diff (recorded in the history).</summary>
+    internal string? TriggerDetail { get; init; }
 }

@@ -46,4 +46,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Auto-regeneration skipped the diff of {TrackRef} / {AnalysisProfileId}.")]
     public static partial void AutoRegenerateSkipped(ILogger logger, string trackRef, string analysisProfileId, Exception exception);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Appending {Count} history entries failed; they are missing from the audit history.")]
+    public static partial void HistoryAppendFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "History entries were still being appended when the regeneration queue stopped waiting for them after {Timeout}.")]
+    public static partial void HistoryFlushTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "History entry {EntryId} for {TrackRef} / {AnalysisProfileId} was recorded after the history logger stopped; it was not stored.")]
+    public static partial void HistoryEntryDropped(ILogger logger, Guid entryId, string trackRef, string analysisProfileId);
 }
