@@ -1,4 +1,5 @@
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.History;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
@@ -15,8 +16,9 @@ internal sealed class QueueHarness : IAsyncDisposable
 
     private readonly IDisposable _recording;
 
-    public QueueHarness(Action<RegenerationOptions>? configure = null)
+    public QueueHarness(Action<RegenerationOptions>? configure = null, IHistoryStore? history = null)
     {
+        History = history ?? new InMemoryHistoryStore(new HistoryRetentionOptions(), Time);
         var options = new RegenerationOptions { MaxDegreeOfParallelism = 4 };
         configure?.Invoke(options);
         Options = options;
@@ -24,7 +26,7 @@ internal sealed class QueueHarness : IAsyncDisposable
         Availability = new AnalysisAvailability(new FakeLogger<AnalysisAvailability>(Logs));
         Exports = new ExportCoordinator(new FakeLogger<ExportCoordinator>(Logs));
         Analyzer = new FakeAnalyzer(Store, Time);
-        Queue = new RegenerationQueue(Analyzer, Profiles, Availability, Exports, Microsoft.Extensions.Options.Options.Create(options), Time, new FakeLogger<RegenerationQueue>(Logs));
+        Queue = new RegenerationQueue(Analyzer, Profiles, Availability, Exports, Microsoft.Extensions.Options.Options.Create(options), Time, new FakeLogger<RegenerationQueue>(Logs), history: History);
         _recording = Queue.Subscribe(Events.Add);
     }
 
@@ -35,6 +37,15 @@ internal sealed class QueueHarness : IAsyncDisposable
     public FakeLogCollector Logs { get; } = new();
 
     public InMemoryCacheMetadataStore Store { get; } = new();
+
+    public IHistoryStore History { get; }
+
+    /// <summary>Every history entry, newest first, once the queue's history logger has appended what it recorded.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync()
+    {
+        await Queue.FlushHistoryAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        return (await History.QueryAsync(new HistoryQuery { PageSize = HistoryQuery.MaxPageSize })).Entries;
+    }
 
     public AnalysisProfileRegistry Profiles { get; }
 
