@@ -27,4 +27,12 @@ public sealed class AudioVisCacheOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: blobs in memory.</value>
     public string? FeatureCacheRoot { get; set; }
+
+    /// <summary>
+    /// Gets or sets the folder export manifests are written under (<see cref="History.IExportManifestWriter"/>): the
+    /// manifest of scene <c>s</c> is <c>&lt;ExportsRoot&gt;/s/analysis-history.json</c>. A relative folder is relative to
+    /// the current directory at start-up.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: <c>exports</c> under the current directory at start-up.</value>
+    public string? ExportsRoot { get; set; }
 }

@@ -33,6 +33,7 @@ internal sealed class AudioVisCacheOptionsValidator : IValidateOptions<AudioVisC
 
         CheckFolder(options.AudioRoot, nameof(AudioVisCacheOptions.AudioRoot), errors);
         CheckFolder(options.FeatureCacheRoot, nameof(AudioVisCacheOptions.FeatureCacheRoot), errors);
+        CheckFolder(options.ExportsRoot, nameof(AudioVisCacheOptions.ExportsRoot), errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

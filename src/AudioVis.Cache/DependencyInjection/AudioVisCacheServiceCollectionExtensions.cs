@@ -26,7 +26,8 @@ public static class AudioVisCacheServiceCollectionExtensions
     /// <see cref="ConfigureHistory"/>), the feature store (on disk under
     /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory), the track audio resolver (files under
     /// <see cref="AudioVisCacheOptions.AudioRoot"/>), the audio analyzer, and the regeneration queue with its availability
-    /// signal and export coordinator. Every registration uses <c>TryAdd</c>, so a host
+    /// signal, export coordinator and export manifest writer (under
+    /// <see cref="AudioVisCacheOptions.ExportsRoot"/>). Every registration uses <c>TryAdd</c>, so a host
     /// can register its own implementation of any part first; calling this twice is harmless.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -198,6 +199,12 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegenerationOptions>, RegenerationOptionsCrossFieldValidator>());
         services.TryAddSingleton<IAnalysisAvailability, AnalysisAvailability>();
         services.TryAddSingleton<IExportCoordinator, ExportCoordinator>();
+        services.TryAddSingleton<IExportManifestWriter>(sp => new ExportManifestWriter(
+            sp.GetRequiredService<IHistoryStore>(),
+            sp.GetRequiredService<IExportCoordinator>(),
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.ExportsRoot ?? Path.Combine(Directory.GetCurrentDirectory(), "exports"),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ExportManifestWriter>>()));
 
         // A factory, so the queue (and its need for an IAudioAnalyzer) is only resolved by hosts that use it.
         services.TryAddSingleton<IRegenerationQueue>(sp =>

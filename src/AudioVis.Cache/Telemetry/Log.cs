@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "History entry {EntryId} for {TrackRef} / {AnalysisProfileId} was recorded after the history logger stopped; it was not stored.")]
     public static partial void HistoryEntryDropped(ILogger logger, Guid entryId, string trackRef, string analysisProfileId);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "The previous export manifest {Path} could not be read; the new manifest has no previous export time.")]
+    public static partial void PreviousManifestUnreadable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Wrote the export manifest {Path}: {Entries} history entries, {SincePrevious} since the previous export.")]
+    public static partial void ManifestWritten(ILogger logger, string path, int entries, int sincePrevious);
 }

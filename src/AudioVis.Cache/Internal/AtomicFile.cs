@@ -1,0 +1,66 @@
+namespace AudioVis.Cache.Internal;
+
+/// <summary>
+/// Replaces a file atomically: the content goes to a hidden temporary file in the same folder, is flushed to disk,
+/// then renamed over the target. A failure or cancellation deletes the temporary file and leaves the old file intact.
+/// </summary>
+/// <remarks>
+/// The same steps as <see cref="Storage.Features.FileSystemFeatureStore"/>'s blob writes (which predate this helper).
+/// A crash may leave a <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> file behind; readers ignore it.
+/// </remarks>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> atomically; the folder must exist.</summary>
+    /// <param name="path">The full path of the file to replace or create.</param>
+    /// <param name="write">Writes the content to the stream it is given (flushing is done here).</param>
+    /// <param name="streamWrapper">Test hook: wraps the file stream, to fail or cancel a write midway.</param>
+    /// <param name="cancellationToken">Cancels the write; once the content is on disk, checked once more before the rename.</param>
+    /// <returns>A task that completes when the new file is in place.</returns>
+    public static async ValueTask WriteAsync(
+        string path,
+        Func<Stream, CancellationToken, ValueTask> write,
+        Func<Stream, Stream>? streamWrapper,
+        CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var file = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+            });
+            await using (file.ConfigureAwait(false))
+            {
+                var stream = streamWrapper?.Invoke(file) ?? file;
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            // The new content is durable; a cancellation now still leaves the previous file in place.
+            cancellationToken.ThrowIfCancellationRequested();
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The write already failed; its exception is the one to report.
+        }
+    }
+}
