@@ -59,7 +59,7 @@ public sealed class AudioVisCacheServiceCollectionExtensionsTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(services, Has.Count.EqualTo(count + 2), "only the two ValidateOnStart registrations (AudioVisCacheOptions, RegenerationOptions) are added again");
+            Assert.That(services, Has.Count.EqualTo(count + 3), "only the three ValidateOnStart registrations (AudioVisCacheOptions, HistoryRetentionOptions, RegenerationOptions) are added again");
             Assert.That(provider.GetServices<IAnalysisIntentBus>().Count(), Is.EqualTo(1));
             Assert.That(provider.GetRequiredService<IAnalysisProfileRegistry>().Profiles, Has.Count.EqualTo(1));
         });
