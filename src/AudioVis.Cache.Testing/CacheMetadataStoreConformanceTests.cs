@@ -325,6 +325,58 @@ public abstract class CacheMetadataStoreConformanceTests
         Assert.That(await store.GetRecordsAsync(key).ConfigureAwait(false), Has.Count.EqualTo(1));
     }
 
+    /// <summary>A cancelled write of several records stores none of them (not a prefix of the batch).</summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task Upsert_CancelledTokenWithSeveralRecords_ThrowsAndWritesNothing()
+    {
+        var store = await NewStoreAsync().ConfigureAwait(false);
+        var key = Key("t");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync().ConfigureAwait(false);
+
+        Assert.That(
+            async () => await store.UpsertAsync(key, [Record(key, "rms"), Record(key, "peak"), Record(key, "zcr"), Record(key, "mfcc")], cancelled.Token).ConfigureAwait(false),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await store.GetRecordsAsync(key).ConfigureAwait(false), Is.Empty);
+            Assert.That(await store.GetKeysAsync().ConfigureAwait(false), Is.Empty);
+        });
+    }
+
+    /// <summary>A cancelled remove of several descriptors removes none of them.</summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task Remove_CancelledTokenWithSeveralDescriptors_ThrowsAndRemovesNothing()
+    {
+        var store = await NewStoreAsync().ConfigureAwait(false);
+        var key = Key("t");
+        await store.UpsertAsync(key, [Record(key, "rms"), Record(key, "peak"), Record(key, "zcr"), Record(key, "mfcc")]).ConfigureAwait(false);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync().ConfigureAwait(false);
+
+        Assert.That(
+            async () => await store.RemoveAsync(key, [DescriptorId.Parse("rms"), DescriptorId.Parse("peak"), DescriptorId.Parse("zcr"), DescriptorId.Parse("mfcc")], cancelled.Token).ConfigureAwait(false),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(await store.GetRecordsAsync(key).ConfigureAwait(false), Has.Count.EqualTo(4));
+    }
+
+    /// <summary>A remove whose list holds a null descriptor is rejected before anything is removed.</summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task Remove_ListWithNullDescriptor_ThrowsAndRemovesNothing()
+    {
+        var store = await NewStoreAsync().ConfigureAwait(false);
+        var key = Key("t");
+        await store.UpsertAsync(key, [Record(key, "rms"), Record(key, "peak")]).ConfigureAwait(false);
+
+        Assert.That(
+            async () => await store.RemoveAsync(key, [DescriptorId.Parse("rms"), DescriptorId.Parse("peak"), null!]).ConfigureAwait(false),
+            Throws.InstanceOf<ArgumentNullException>());
+        Assert.That(await store.GetRecordsAsync(key).ConfigureAwait(false), Has.Count.EqualTo(2));
+    }
+
     /// <summary>Cancelled reads throw <see cref="OperationCanceledException"/>.</summary>
     [Test]
     public void Reads_CancelledToken_Throw()

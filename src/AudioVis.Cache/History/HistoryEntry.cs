@@ -220,6 +220,20 @@ public sealed class HistoryEntry : IEquatable<HistoryEntry>
     public override string ToString() =>
         $"{Timestamp:O} {HistoryWireNames.Of(Action)} {HistoryWireNames.Of(Status)} {Key} [{string.Join(", ", DescriptorIds)}]";
 
-    private static string? Cut(string? text) =>
-        text is null || text.Length <= MaxTextLength ? text : string.Concat(text.AsSpan(0, MaxTextLength - 1), "…");
+    private static string? Cut(string? text)
+    {
+        if (text is null || text.Length <= MaxTextLength)
+        {
+            return text;
+        }
+
+        // Never split a surrogate pair: a lone high surrogate is not valid UTF-16 and does not survive a UTF-8 store.
+        var keep = MaxTextLength - 1;
+        if (char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(text.AsSpan(0, keep), "…");
+    }
 }
