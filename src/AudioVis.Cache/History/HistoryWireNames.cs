@@ -56,9 +56,11 @@ public static class HistoryWireNames
     /// <summary>Parses an action's wire name.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The action.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="FormatException">The name is not one this library writes; the message names it.</exception>
     public static HistoryAction ParseAction(string name) => name switch
     {
+        null => throw new ArgumentNullException(nameof(name)),
         "auto_regenerate" => HistoryAction.AutoRegenerate,
         "manual_regenerate" => HistoryAction.ManualRegenerate,
         "dismissed" => HistoryAction.Dismissed,
@@ -68,9 +70,11 @@ public static class HistoryWireNames
     /// <summary>Parses a status's wire name.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The status.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="FormatException">The name is not one this library writes; the message names it.</exception>
     public static HistoryStatus ParseStatus(string name) => name switch
     {
+        null => throw new ArgumentNullException(nameof(name)),
         "success" => HistoryStatus.Success,
         "failure" => HistoryStatus.Failure,
         _ => throw new FormatException($"'{name}' is not a history status (success, failure)."),

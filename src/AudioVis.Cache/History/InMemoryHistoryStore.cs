@@ -16,7 +16,7 @@ internal sealed class InMemoryHistoryStore : IHistoryStore
         ArgumentNullException.ThrowIfNull(retention);
         ArgumentNullException.ThrowIfNull(time);
         retention.Validate();
-        _retention = retention;
+        _retention = new HistoryRetentionOptions { MaxEntries = retention.MaxEntries, MaxAge = retention.MaxAge }; // later changes to the caller's object do not apply
         _time = time;
     }
 
