@@ -271,7 +271,11 @@ internal sealed class SqliteHistoryStore : IHistoryStore, IAsyncDisposable, IDis
 
                     currentSeq = seq;
                     row = new object[15];
-                    reader.GetValues(row);
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        row[i] = reader.GetValue(i);
+                    }
+
                     elements = [];
                 }
 
