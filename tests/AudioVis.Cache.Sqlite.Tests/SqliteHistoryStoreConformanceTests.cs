@@ -1,4 +1,3 @@
-#if HISTORY_CONFORMANCE
 using AudioVis.Cache.History;
 using AudioVis.Cache.Testing;
 
@@ -19,4 +18,3 @@ public sealed class SqliteHistoryStoreConformanceTests : HistoryStoreConformance
     protected override ValueTask<IHistoryStore> CreateStoreAsync(HistoryRetentionOptions retention, TimeProvider timeProvider) =>
         new(new SqliteHistoryStore(SqliteTestSupport.Open(_folder!.File($"{Guid.NewGuid():N}.db"), timeProvider), retention, timeProvider, ownsDatabase: true));
 }
-#endif
