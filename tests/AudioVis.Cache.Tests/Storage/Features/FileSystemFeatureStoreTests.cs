@@ -25,7 +25,7 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
         yield return Case("flipped frame count byte", b => b[HeaderIntOffset(b, 4)] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "declares 2 frames");
         yield return Case("flipped header length", b => b[6] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "checksum");
         yield return Case("wrong magic", b => b[0] = (byte)'X', FeatureBlobCorruption.BadMagic, "AVCF");
-        yield return Case("future version", b => b[4] = 2, FeatureBlobCorruption.UnsupportedVersion, "version is 2");
+        yield return Case("future version", b => b[4] = 3, FeatureBlobCorruption.UnsupportedVersion, "version is 3");
         yield return Resize("truncated by 5 bytes", b => b[..^5], FeatureBlobCorruption.Truncated, "should be");
         yield return Resize("truncated inside the header", b => b[..20], FeatureBlobCorruption.Truncated, "bytes long");
         yield return Resize("zero-length file", _ => [], FeatureBlobCorruption.Truncated, "empty (0 bytes)");
@@ -328,7 +328,17 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
         File.ReadAllBytes(FileStore.GetBlobPath(key, descriptor));
 
     /// <summary>The offset of the n-th (0-based) of the six i32 header fields.</summary>
-    private static int HeaderIntOffset(byte[] bytes, int field) => 8 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(6)) - 24 + (4 * field);
+    /// <summary>The offset of one of the six i32 header fields: after three strings, the 32-byte revision hash and two more strings.</summary>
+    private static int HeaderIntOffset(byte[] bytes, int field)
+    {
+        var at = 8;
+        for (var i = 0; i < 5; i++)
+        {
+            at += 2 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at)) + (i == 2 ? 32 : 0);
+        }
+
+        return at + (4 * field);
+    }
 
     private static byte[] WithChecksum(byte[] bytes, Action<byte[]> edit)
     {
