@@ -120,6 +120,10 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         pipeline.Run(hasher, progress is null ? null : new ProgressReporter(progress, source.FrameCount).OnBlock, cancellationToken);
         var sourceHash = hasher.GetHashAndReset();
 
+        // The blobs carry the parameters and the time the analysis finished, which the commit copies into the records,
+        // so metadata rebuilt from the blobs equals the metadata written now (ICacheMaintenance).
+        var analyzedAt = _timeProvider.GetUtcNow();
+
         var blobs = new FeatureBlob[descriptors.Count];
         for (var i = 0; i < descriptors.Count; i++)
         {
@@ -134,7 +138,9 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
                 parameters.HopSize,
                 parameters.WindowSize,
                 (int)frames,
-                computers[i].ValuesPerFrame);
+                computers[i].ValuesPerFrame,
+                parameters,
+                analyzedAt);
             blobs[i] = FeatureBlob.CreateOwned(header, pipeline.GetOutput(channelOf[i], slot[i]));
         }
 
@@ -175,5 +181,10 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
 
         public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default) =>
             inner.ListAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<FeatureStoreEntry> ScanAsync(CancellationToken cancellationToken = default) => inner.ScanAsync(cancellationToken);
+
+        public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) =>
+            inner.QuarantineAsync(location, cancellationToken);
     }
 }

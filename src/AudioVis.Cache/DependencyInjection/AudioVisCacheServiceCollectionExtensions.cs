@@ -79,6 +79,7 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
+        services.TryAddSingleton<ICacheMaintenance, CacheMaintenance>();
         AddRegeneration(services);
         return new AudioVisCacheBuilder(services);
     }

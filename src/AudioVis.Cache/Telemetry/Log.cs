@@ -56,9 +56,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "History entry {EntryId} for {TrackRef} / {AnalysisProfileId} was recorded after the history logger stopped; it was not stored.")]
     public static partial void HistoryEntryDropped(ILogger logger, Guid entryId, string trackRef, string analysisProfileId);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "The previous export manifest {Path} could not be read; the new manifest has no previous export time.")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "The previous export manifest {Path} could not be read; the new manifest has no previous export time.")]
     public static partial void PreviousManifestUnreadable(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Wrote the export manifest {Path}: {Entries} history entries, {SincePrevious} since the previous export.")]
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Wrote the export manifest {Path}: {Entries} history entries, {SincePrevious} since the previous export.")]
     public static partial void ManifestWritten(ILogger logger, string path, int entries, int sincePrevious);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Rebuilding the cache metadata from the feature store.")]
+    public static partial void RebuildStarted(ILogger logger);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Feature blob '{Location}' is corrupt ({Reason}) and was moved to '{QuarantinedTo}'; its entry will be regenerated.")]
+    public static partial void BlobQuarantined(ILogger logger, string location, string reason, string quarantinedTo, Exception exception);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Feature blob '{Location}' was reported corrupt ({Reason}) but was not quarantined: it is gone or was rewritten since the scan.")]
+    public static partial void BlobNotQuarantined(ILogger logger, string location, string reason);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Rebuilt the cache metadata: {BlobsScanned} blob(s) scanned, {Keys} key(s), {RecordsWritten} record(s) written, {RecordsRemoved} removed, {Quarantined} blob(s) quarantined.")]
+    public static partial void RebuildCompleted(ILogger logger, int blobsScanned, int keys, int recordsWritten, int recordsRemoved, int quarantined);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "The cache metadata rebuild was cancelled after {KeysDone} of {Keys} key(s); every key written so far is consistent.")]
+    public static partial void RebuildCancelled(ILogger logger, int keysDone, int keys);
 }

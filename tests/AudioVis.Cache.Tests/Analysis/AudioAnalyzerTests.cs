@@ -12,14 +12,15 @@ namespace AudioVis.Cache.Tests.Analysis;
 public sealed class AudioAnalyzerTests
 {
     // SHA-256 over the lines "descriptor=SHA-256 of the blob's stored bytes" of all 70 blobs (14 v1 descriptors × mono, L, R,
-    // mid, side) of each generated signal, default profile. Computed once; a change means the blob bytes changed.
+    // mid, side) of each generated signal, default profile, analysed at AnalyzerGolden.AnalyzedAt (format v2 blobs carry the
+    // parameters and that time). Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "7f38b50056b14b42289b086185d6991288dfd47d227b7f39f6dfea0bdf877607",
-        ["sweep"] = "a546ec16fba1a0003699aebe4a4f1eab731afed643cb563f211c4d2d41158f10",
-        ["noise"] = "99d13baee13fe80a4a75442f5ed5aa09878ef7bf9467ee76f5b9dbe5a820f5f9",
-        ["clicks"] = "838e795a0b850dd870b361f26980df99f692243b863075db0fcb49676095e0aa",
-        ["stereo"] = "21d0ed3cc52a1fffaa871e2adf500f3d07a551087cf5f69240afbc11bf3f2604",
+        ["sine"] = "457e523a46db53e7c91d3c23d9779b004b2a50683ce288a71dfad74d64a1d021",
+        ["sweep"] = "5a0cf7a80d5628f0fbce306787fa6956b0b5d8252340c2988226a2d501d12f34",
+        ["noise"] = "86ed5e5ae365d3a69ac3e32fbc6a2136f4d5bd63bc07c43b7f31930bbf19d3c5",
+        ["clicks"] = "37d809aa26867dfcff3777ba83c7734f02a5cd33933a38616b9deb5406966a03",
+        ["stereo"] = "268271ff30065cb586f93609a625ae1d4aca4d0d2298f9902ba249fd589aa59f",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];
@@ -412,6 +413,11 @@ public sealed class AudioAnalyzerTests
 
         public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default) =>
             _inner.ListAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<FeatureStoreEntry> ScanAsync(CancellationToken cancellationToken = default) => _inner.ScanAsync(cancellationToken);
+
+        public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) =>
+            _inner.QuarantineAsync(location, cancellationToken);
     }
 
     /// <summary>A temporary folder deleted on dispose.</summary>

@@ -147,7 +147,7 @@ public sealed class MidSideSpectrumTests
             new AnalyzerGolden.DelegateTrackAudioResolver(AnalyzerGolden.Source),
             features,
             new InMemoryCacheMetadataStore(),
-            TimeProvider.System,
+            new AnalyzerGolden.FixedTimeProvider(AnalyzerGolden.AnalyzedAt),
             CalculatorRegistry.BuiltIn);
         var request = new AnalysisRequest(AnalysisProfile.Default, signal, descriptors);
         await analyzer.AnalyzeAsync(request, null);
@@ -161,7 +161,7 @@ public sealed class MidSideSpectrumTests
             new AnalyzerGolden.DelegateTrackAudioResolver(AnalyzerGolden.Source),
             features,
             new InMemoryCacheMetadataStore(),
-            TimeProvider.System,
+            new AnalyzerGolden.FixedTimeProvider(AnalyzerGolden.AnalyzedAt),
             CalculatorRegistry.BuiltIn);
         var request = new AnalysisRequest(AnalysisProfile.Default, signal, [.. descriptors.Select(DescriptorId.Parse)]);
         await analyzer.AnalyzeAsync(request, null);

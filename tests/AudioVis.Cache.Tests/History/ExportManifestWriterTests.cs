@@ -207,7 +207,7 @@ public sealed class ExportManifestWriterTests
         {
             Assert.That(result.PreviousExportAt, Is.Null);
             Assert.That(ReadJson(path)["previousExportAt"], Is.Null);
-            Assert.That(_logger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(3101));
+            Assert.That(_logger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(3201));
         });
     }
 

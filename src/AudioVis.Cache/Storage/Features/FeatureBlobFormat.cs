@@ -10,9 +10,10 @@ using AudioVis.Cache.Profiles;
 namespace AudioVis.Cache.Storage.Features;
 
 /// <summary>
-/// Encodes and verifies feature blobs, format version 1 (specified byte by byte in docs/feature-blobs.md):
-/// <c>"AVCF"</c>, u16 version, u16 header length, the header, float32 values, XxHash3-64 of everything before it.
-/// All integers and floats are little-endian; strings are u16-length-prefixed UTF-8. Equal blobs encode to equal bytes.
+/// Encodes and verifies feature blobs (specified byte by byte in docs/feature-blobs.md): <c>"AVCF"</c>, u16 version,
+/// u16 header length, the header, float32 values, XxHash3-64 of everything before it. All integers and floats are
+/// little-endian; strings are u16-length-prefixed UTF-8. Writes version 2 (version 1 plus the canonical parameters
+/// text and the time written); reads versions 1 and 2. Equal blobs encode to equal bytes.
 /// </summary>
 internal static class FeatureBlobFormat
 {
@@ -25,11 +26,20 @@ internal static class FeatureBlobFormat
     /// <summary>The XxHash3-64 checksum at the end.</summary>
     public const int ChecksumLength = 8;
 
-    /// <summary>Five u16 string lengths (all strings empty), the 32-byte revision hash and six i32 fields.</summary>
-    public const int MinHeaderLength = (5 * 2) + 32 + (6 * 4);
+    /// <summary>Version 1: five u16 string lengths (all strings empty), the 32-byte revision hash and six i32 fields.</summary>
+    public const int MinHeaderLengthV1 = (5 * 2) + 32 + (6 * 4);
 
-    /// <summary>The shortest possible blob.</summary>
+    /// <summary>Version 2: version 1, then the u16 length of the parameters text (empty) and the i64 time written.</summary>
+    public const int MinHeaderLength = MinHeaderLengthV1 + 2 + 8;
+
+    /// <summary>The shortest possible version-1 blob.</summary>
+    public const int MinLengthV1 = PreambleLength + MinHeaderLengthV1 + ChecksumLength;
+
+    /// <summary>The shortest possible version-2 blob.</summary>
     public const int MinLength = PreambleLength + MinHeaderLength + ChecksumLength;
+
+    /// <summary>The stored time written when it is unknown.</summary>
+    public const long UnknownWrittenAtTicks = -1;
 
     private const int RevisionHashLength = 32;
     private const int ChunkBytes = 64 * 1024;
@@ -89,12 +99,24 @@ internal static class FeatureBlobFormat
     /// Reads the values once, straight into the blob's array, checksumming chunk by chunk.
     /// </summary>
     /// <exception cref="CorruptFeatureBlobException">The bytes are not a valid blob; the message names <paramref name="location"/> and the problem.</exception>
-    public static async ValueTask<FeatureBlob> ReadAsync(Stream source, string location, CancellationToken cancellationToken)
+    public static async ValueTask<FeatureBlob> ReadAsync(Stream source, string location, CancellationToken cancellationToken) =>
+        (await ReadOrVerifyAsync(source, location, keepValues: true, cancellationToken).ConfigureAwait(false)).Blob!;
+
+    /// <summary>
+    /// Verifies a blob exactly as <see cref="ReadAsync"/> does (the whole blob is read and checksummed) but keeps only
+    /// its header: the values go through a pooled buffer, so verifying a large blob allocates almost nothing.
+    /// </summary>
+    /// <exception cref="CorruptFeatureBlobException">The bytes are not a valid blob; the message names <paramref name="location"/> and the problem.</exception>
+    public static async ValueTask<FeatureBlobHeader> VerifyAsync(Stream source, string location, CancellationToken cancellationToken) =>
+        (await ReadOrVerifyAsync(source, location, keepValues: false, cancellationToken).ConfigureAwait(false)).Header;
+
+    private static async ValueTask<(FeatureBlobHeader Header, FeatureBlob? Blob)> ReadOrVerifyAsync(
+        Stream source, string location, bool keepValues, CancellationToken cancellationToken)
     {
         var length = source.Length;
         try
         {
-            return await ReadCoreAsync(source, location, length, cancellationToken).ConfigureAwait(false);
+            return await ReadCoreAsync(source, location, length, keepValues, cancellationToken).ConfigureAwait(false);
         }
         catch (EndOfStreamException e)
         {
@@ -104,13 +126,15 @@ internal static class FeatureBlobFormat
         }
     }
 
-    private static async ValueTask<FeatureBlob> ReadCoreAsync(Stream source, string location, long length, CancellationToken cancellationToken)
+    private static async ValueTask<(FeatureBlobHeader Header, FeatureBlob? Blob)> ReadCoreAsync(
+        Stream source, string location, long length, bool keepValues, CancellationToken cancellationToken)
     {
         var preamble = new byte[PreambleLength];
         var preambleRead = (int)Math.Min(length, PreambleLength);
         await source.ReadExactlyAsync(preamble.AsMemory(0, preambleRead), cancellationToken).ConfigureAwait(false);
         CheckPreamble(preamble.AsSpan(0, preambleRead), length, location);
 
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(preamble.AsSpan(4));
         var headerLength = BinaryPrimitives.ReadUInt16LittleEndian(preamble.AsSpan(6));
         if (PreambleLength + headerLength + ChecksumLength > length)
         {
@@ -121,7 +145,7 @@ internal static class FeatureBlobFormat
 
         var header = new byte[headerLength];
         await source.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
-        if (!RawHeader.TryParse(header, out var raw, out var headerProblem))
+        if (!RawHeader.TryParse(header, version, out var raw, out var headerProblem))
         {
             throw await DiagnoseAsync(
                 source, location, length, declaredLength: null, headerProblem, FeatureBlobCorruption.InvalidHeader, cancellationToken).ConfigureAwait(false);
@@ -148,18 +172,21 @@ internal static class FeatureBlobFormat
         var hasher = new XxHash3();
         hasher.Append(preamble);
         hasher.Append(header);
-        var values = new float[valueCount];
+        var values = keepValues ? new float[valueCount] : [];
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
             const int chunkValues = ChunkBytes / sizeof(float);
-            for (var offset = 0; offset < values.Length; offset += chunkValues)
+            for (var offset = 0L; offset < valueCount; offset += chunkValues)
             {
-                var count = Math.Min(chunkValues, values.Length - offset);
+                var count = (int)Math.Min(chunkValues, valueCount - offset);
                 var bytes = buffer.AsMemory(0, count * sizeof(float));
                 await source.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
                 hasher.Append(bytes.Span);
-                ReadLittleEndian(bytes.Span, values.AsSpan(offset, count));
+                if (keepValues)
+                {
+                    ReadLittleEndian(bytes.Span, values.AsSpan((int)offset, count));
+                }
             }
 
             await source.ReadExactlyAsync(buffer.AsMemory(0, ChecksumLength), cancellationToken).ConfigureAwait(false);
@@ -178,7 +205,8 @@ internal static class FeatureBlobFormat
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return FeatureBlob.CreateOwned(raw.ToHeader(location), values);
+        var parsed = raw.ToHeader(location);
+        return (parsed, keepValues ? FeatureBlob.CreateOwned(parsed, values) : null);
     }
 
     private static void CheckPreamble(ReadOnlySpan<byte> preamble, long length, string location)
@@ -191,26 +219,29 @@ internal static class FeatureBlobFormat
                 $"it starts with the bytes {Convert.ToHexString(preamble[..Magic.Length])}, not the magic 41564346 (\"AVCF\").");
         }
 
+        var minLength = MinLength;
         if (preamble.Length >= 6)
         {
             var version = BinaryPrimitives.ReadUInt16LittleEndian(preamble[4..]);
-            if (version != FeatureBlobHeader.CurrentFormatVersion)
+            if (version is not (1 or FeatureBlobHeader.CurrentFormatVersion))
             {
                 throw new CorruptFeatureBlobException(
                     location,
                     FeatureBlobCorruption.UnsupportedVersion,
-                    $"its format version is {version}; this library reads version {FeatureBlobHeader.CurrentFormatVersion} only.");
+                    $"its format version is {version}; this library reads versions 1 and {FeatureBlobHeader.CurrentFormatVersion}.");
             }
+
+            minLength = version == 1 ? MinLengthV1 : MinLength;
         }
 
-        if (length < MinLength)
+        if (length < minLength)
         {
             throw new CorruptFeatureBlobException(
                 location,
                 FeatureBlobCorruption.Truncated,
                 length == 0
-                    ? $"the blob is empty (0 bytes); a feature blob has at least {MinLength} bytes."
-                    : $"the blob is {length} bytes long; a feature blob has at least {MinLength} bytes.");
+                    ? $"the blob is empty (0 bytes); a feature blob has at least {MinLengthV1} bytes."
+                    : $"the blob is {length} bytes long; a feature blob of this version has at least {minLength} bytes.");
         }
     }
 
@@ -287,7 +318,8 @@ internal static class FeatureBlobFormat
         var descriptor = Utf8(header.Descriptor.ToString(), "descriptor id", nameof(header));
         var source = Utf8(header.SourceContentHash, "source content hash", nameof(header));
         var calculator = Utf8(header.CalculatorId, "calculator id", nameof(header));
-        var headerLength = MinHeaderLength + track.Length + profile.Length + descriptor.Length + source.Length + calculator.Length;
+        var parameters = header.Parameters is { } p ? Utf8(p.ToCanonicalText(), "parameters text", nameof(header)) : [];
+        var headerLength = MinHeaderLength + track.Length + profile.Length + descriptor.Length + source.Length + calculator.Length + parameters.Length;
         if (headerLength > ushort.MaxValue)
         {
             throw new ArgumentException(
@@ -313,6 +345,8 @@ internal static class FeatureBlobFormat
             at += sizeof(int);
         }
 
+        WriteString(span, ref at, parameters);
+        BinaryPrimitives.WriteInt64LittleEndian(span[at..], header.WrittenAt is { } writtenAt ? writtenAt.UtcTicks : UnknownWrittenAtTicks);
         return bytes;
     }
 
@@ -363,6 +397,8 @@ internal static class FeatureBlobFormat
         }
     }
 
+    private const long MaxTicks = 3_155_378_975_999_999_999; // DateTime.MaxValue.Ticks
+
     private static string Hex(ulong value) => "0x" + value.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>The header fields as stored, before validation.</summary>
@@ -374,9 +410,14 @@ internal static class FeatureBlobFormat
         private readonly byte[] _revision;
         private readonly byte[] _source;
         private readonly byte[] _calculator;
+        private readonly byte[]? _parameters;
 
-        private RawHeader(byte[] track, byte[] profile, byte[] descriptor, byte[] revision, byte[] source, byte[] calculator, ReadOnlySpan<byte> ints)
+        private RawHeader(
+            int version, byte[] track, byte[] profile, byte[] descriptor, byte[] revision, byte[] source, byte[] calculator, ReadOnlySpan<byte> ints, byte[]? parameters, long writtenAtTicks)
         {
+            Version = version;
+            _parameters = parameters;
+            WrittenAtTicks = writtenAtTicks;
             _track = track;
             _profile = profile;
             _descriptor = descriptor;
@@ -403,7 +444,11 @@ internal static class FeatureBlobFormat
 
         public int ValuesPerFrame { get; }
 
-        public static bool TryParse(ReadOnlySpan<byte> header, out RawHeader raw, out string problem)
+        public int Version { get; }
+
+        public long WrittenAtTicks { get; }
+
+        public static bool TryParse(ReadOnlySpan<byte> header, int version, out RawHeader raw, out string problem)
         {
             raw = default;
             var at = 0;
@@ -428,13 +473,39 @@ internal static class FeatureBlobFormat
                 return false;
             }
 
-            if (header.Length - at != 6 * sizeof(int))
+            if (version == 1)
             {
-                problem = $"its {header.Length}-byte header has {header.Length - at} bytes left for the six 4-byte integer fields, not 24";
+                if (header.Length - at != 6 * sizeof(int))
+                {
+                    problem = $"its {header.Length}-byte header has {header.Length - at} bytes left for the six 4-byte integer fields, not 24";
+                    return false;
+                }
+
+                raw = new RawHeader(version, track, profile, descriptor, revision, source, calculator, header[at..], null, UnknownWrittenAtTicks);
+                return true;
+            }
+
+            if (header.Length - at < 6 * sizeof(int))
+            {
+                problem = $"its {header.Length}-byte header has {header.Length - at} bytes left for the six 4-byte integer fields, fewer than 24";
                 return false;
             }
 
-            raw = new RawHeader(track, profile, descriptor, revision, source, calculator, header[at..]);
+            var ints = header.Slice(at, 6 * sizeof(int));
+            at += 6 * sizeof(int);
+            if (!TryReadString(header, ref at, "parameters text", out var parameters, out problem))
+            {
+                return false;
+            }
+
+            if (header.Length - at != sizeof(long))
+            {
+                problem = $"its {header.Length}-byte header has {header.Length - at} bytes left for the 8-byte time written, not 8";
+                return false;
+            }
+
+            raw = new RawHeader(
+                version, track, profile, descriptor, revision, source, calculator, ints, parameters, BinaryPrimitives.ReadInt64LittleEndian(header[at..]));
             return true;
         }
 
@@ -459,6 +530,18 @@ internal static class FeatureBlobFormat
                     throw new FormatException($"descriptor id '{descriptorText}' is not in canonical form ('{descriptor}')");
                 }
 
+                field = "parameters text";
+                var parameters = _parameters is { Length: > 0 } ? AnalysisParameters.ParseCanonicalText(StrictUtf8.GetString(_parameters)) : null;
+                field = "time written";
+                DateTimeOffset? writtenAt = WrittenAtTicks switch
+                {
+                    UnknownWrittenAtTicks => null,
+                    >= 0 and <= MaxTicks => new DateTimeOffset(WrittenAtTicks, TimeSpan.Zero),
+                    _ => throw new FormatException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"time written {WrittenAtTicks} is neither -1 (unknown) nor UTC ticks from 0 to {MaxTicks}")),
+                };
+
                 field = "header";
                 return new FeatureBlobHeader(
                     new CacheKey(track, profile),
@@ -471,7 +554,9 @@ internal static class FeatureBlobFormat
                     HopSize,
                     WindowSize,
                     FrameCount,
-                    ValuesPerFrame);
+                    ValuesPerFrame,
+                    parameters,
+                    writtenAt).WithFormatVersion(Version);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or DecoderFallbackException)
             {

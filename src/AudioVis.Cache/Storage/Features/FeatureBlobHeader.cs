@@ -9,13 +9,21 @@ namespace AudioVis.Cache.Storage.Features;
 /// computed from and with, and the shape of the frame grid. Stored in front of the values (see docs/feature-blobs.md).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Everything in the header is part of the stored bytes, so equal headers encode to equal bytes. Nothing about how
 /// a renderer samples the values (<see cref="FeatureSamplingOptions"/>) is part of it.
+/// </para>
+/// <para>
+/// The header carries everything the blob's <see cref="CacheMetadataRecord"/> holds (key, descriptor, revision hash,
+/// <see cref="Parameters"/>, source hash, calculator, <see cref="WrittenAt"/>), so the metadata can be rebuilt from the
+/// feature store alone (<see cref="ICacheMaintenance"/>). <see cref="WrittenAt"/> is the only field that depends on the
+/// clock; for a given time the encoding is deterministic.
+/// </para>
 /// </remarks>
 public sealed record FeatureBlobHeader
 {
-    /// <summary>The version of the binary format this library writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The version of the binary format this library writes. Version 1 (no parameters, no time) is still read.</summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>The largest number of values (<see cref="FrameCount"/> × <see cref="ValuesPerFrame"/>) a blob may hold: 2^28, 1 GiB of float32.</summary>
     public const int MaxValueCount = 1 << 28;
@@ -32,8 +40,16 @@ public sealed record FeatureBlobHeader
     /// <param name="windowSize">The number of samples in one frame's window (1 or more); places each frame's centre in time.</param>
     /// <param name="frameCount">The number of frames (0 or more).</param>
     /// <param name="valuesPerFrame">The number of values in each frame (1 or more), e.g. 32 for <c>spectrum.bands32</c>.</param>
+    /// <param name="parameters">
+    /// The profile parameters the values were computed with; they must hash to <paramref name="profileRevisionHash"/>.
+    /// <see langword="null"/> when unknown.
+    /// </param>
+    /// <param name="writtenAt">
+    /// When the analysis that produced the values finished (the record's <see cref="CacheMetadataRecord.AnalyzedAt"/>);
+    /// stored as UTC, so the offset is not kept. <see langword="null"/> when unknown.
+    /// </param>
     /// <exception cref="ArgumentNullException">A reference argument is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">An argument is empty, malformed or out of range; the message names it and its value.</exception>
+    /// <exception cref="ArgumentException">An argument is empty, malformed or out of range, or <paramref name="parameters"/> do not hash to <paramref name="profileRevisionHash"/>; the message names it and its value.</exception>
     public FeatureBlobHeader(
         CacheKey key,
         DescriptorId descriptor,
@@ -45,7 +61,9 @@ public sealed record FeatureBlobHeader
         int hopSize,
         int windowSize,
         int frameCount,
-        int valuesPerFrame)
+        int valuesPerFrame,
+        AnalysisParameters? parameters = null,
+        DateTimeOffset? writtenAt = null)
     {
         StoreGuard.ThrowIfDefault(key);
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -64,6 +82,13 @@ public sealed record FeatureBlobHeader
                 $"{frameCount} frames × {valuesPerFrame} values per frame of {descriptor} for {key} is {(long)frameCount * valuesPerFrame} values; at most {MaxValueCount} are allowed.");
         }
 
+        if (parameters is not null && !profileRevisionHash.Equals(ProfileRevisionHash.Compute(parameters)))
+        {
+            throw new ArgumentException(
+                $"The parameters of {descriptor} for {key} hash to {ProfileRevisionHash.Compute(parameters).Short}…, not to the blob's revision {profileRevisionHash.Short}….",
+                nameof(parameters));
+        }
+
         Key = key;
         Descriptor = descriptor;
         ProfileRevisionHash = profileRevisionHash;
@@ -75,10 +100,15 @@ public sealed record FeatureBlobHeader
         WindowSize = windowSize;
         FrameCount = frameCount;
         ValuesPerFrame = valuesPerFrame;
+        Parameters = parameters;
+        WrittenAt = writtenAt?.ToUniversalTime();
     }
 
-    /// <summary>Gets the version of the binary format the header is written in; always <see cref="CurrentFormatVersion"/>.</summary>
-    public int FormatVersion => CurrentFormatVersion;
+    /// <summary>
+    /// Gets the version of the binary format the header was read from: <see cref="CurrentFormatVersion"/> for a header
+    /// created in code (a store always writes the current version), 1 for a header read from a version-1 blob.
+    /// </summary>
+    public int FormatVersion { get; private init; } = CurrentFormatVersion;
 
     /// <summary>Gets the {track, profile} the blob belongs to.</summary>
     public CacheKey Key { get; }
@@ -113,6 +143,18 @@ public sealed record FeatureBlobHeader
     /// <summary>Gets the number of values in each frame.</summary>
     public int ValuesPerFrame { get; }
 
+    /// <summary>
+    /// Gets the profile parameters the values were computed with (they hash to <see cref="ProfileRevisionHash"/>), so a
+    /// rebuilt record can name which parameter changed; <see langword="null"/> when unknown (always for format version 1).
+    /// </summary>
+    public AnalysisParameters? Parameters { get; }
+
+    /// <summary>
+    /// Gets when the analysis that produced the values finished, in UTC (the record's
+    /// <see cref="CacheMetadataRecord.AnalyzedAt"/>); <see langword="null"/> when unknown (always for format version 1).
+    /// </summary>
+    public DateTimeOffset? WrittenAt { get; }
+
     /// <summary>Gets the number of values in the blob: <see cref="FrameCount"/> × <see cref="ValuesPerFrame"/>.</summary>
     public int ValueCount => FrameCount * ValuesPerFrame;
 
@@ -125,4 +167,8 @@ public sealed record FeatureBlobHeader
         ArgumentOutOfRangeException.ThrowIfNegative(frameIndex);
         return (((double)frameIndex * HopSize) + (WindowSize / 2.0)) / SampleRate;
     }
+
+    /// <summary>Returns this header marked as read from a blob of format version <paramref name="formatVersion"/>.</summary>
+    internal FeatureBlobHeader WithFormatVersion(int formatVersion) =>
+        formatVersion == FormatVersion ? this : this with { FormatVersion = formatVersion };
 }

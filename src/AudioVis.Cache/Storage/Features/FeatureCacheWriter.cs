@@ -26,10 +26,16 @@ internal sealed class FeatureCacheWriter
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Writes the blobs of one {track, profile}, then upserts one record per blob in a single batch.</summary>
+    /// <summary>
+    /// Writes the blobs of one {track, profile}, then upserts one record per blob in a single batch. Each record is
+    /// what the blob's header says (see <see cref="CreateRecord"/>), so metadata rebuilt from the blobs equals it.
+    /// </summary>
     /// <param name="key">The key every blob belongs to.</param>
     /// <param name="blobs">The blobs; no two may share a descriptor id.</param>
-    /// <param name="parameters">The parameters the blobs were computed with, recorded so a diff can name changed parameters; <see langword="null"/> when unknown.</param>
+    /// <param name="parameters">
+    /// The parameters the blobs were computed with, recorded so a diff can name changed parameters, for blobs whose header
+    /// does not carry them; <see langword="null"/> when unknown.
+    /// </param>
     /// <param name="cancellationToken">
     /// Cancels the commit; blobs already written stay (their old records are removed), new records are written all or none.
     /// </param>
@@ -52,15 +58,7 @@ internal sealed class FeatureCacheWriter
                 throw new ArgumentException($"Blob {i} ({header.Descriptor}) belongs to {header.Key}, not to {key}.", nameof(blobs));
             }
 
-            var record = new CacheMetadataRecord(
-                key,
-                header.Descriptor,
-                header.ProfileRevisionHash,
-                parameters,
-                header.SourceContentHash,
-                header.CalculatorId,
-                header.CalculatorVersion,
-                analyzedAt);
+            var record = CreateRecord(header, parameters, analyzedAt);
             if (!records.TryAdd(header.Descriptor, record))
             {
                 throw new ArgumentException($"The commit for {key} has two blobs for descriptor '{header.Descriptor}'.", nameof(blobs));
@@ -89,6 +87,23 @@ internal sealed class FeatureCacheWriter
 
         return batch;
     }
+
+    /// <summary>
+    /// The record of a blob: everything from its header; <see cref="FeatureBlobHeader.Parameters"/> and
+    /// <see cref="FeatureBlobHeader.WrittenAt"/> when the header carries them, else <paramref name="parameters"/> and
+    /// <paramref name="analyzedAt"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> do not hash to the header's revision.</exception>
+    internal static CacheMetadataRecord CreateRecord(FeatureBlobHeader header, AnalysisParameters? parameters, DateTimeOffset analyzedAt) =>
+        new(
+            header.Key,
+            header.Descriptor,
+            header.ProfileRevisionHash,
+            header.Parameters ?? parameters,
+            header.SourceContentHash,
+            header.CalculatorId,
+            header.CalculatorVersion,
+            header.WrittenAt ?? analyzedAt);
 
     /// <summary>
     /// After a failed commit, removes the old records of the descriptors whose blobs may have been replaced, so no

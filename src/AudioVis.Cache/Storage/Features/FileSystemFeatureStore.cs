@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Storage.Features;
@@ -17,9 +18,16 @@ namespace AudioVis.Cache.Storage.Features;
 /// A crash during a write leaves the previous blob intact; it may leave a hidden <c>.*.tmp</c> file in the
 /// descriptor's directory, which reads and listings ignore.
 /// </para>
+/// <para>
+/// <see cref="QuarantineAsync"/> moves a corrupt blob to the same relative path under <see cref="QuarantineDirectory"/>
+/// (<c>&lt;root&gt;/quarantine/…</c>, a rename on the same volume, so atomic), adding <c>.1</c>, <c>.2</c>… when that
+/// name is taken; it never deletes a blob. Scans and reads never look there.
+/// </para>
 /// </remarks>
 public sealed class FileSystemFeatureStore : IFeatureStore
 {
+    private const string QuarantineDirectoryName = "quarantine";
+
     /// <summary>Initializes a new instance of the <see cref="FileSystemFeatureStore"/> class.</summary>
     /// <param name="rootDirectory">The cache root directory; created on the first write if it does not exist.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
@@ -37,6 +45,9 @@ public sealed class FileSystemFeatureStore : IFeatureStore
 
     /// <summary>Gets the full path of the cache root directory.</summary>
     public string RootDirectory { get; }
+
+    /// <summary>Gets the full path of the directory corrupt blobs are moved to: <c>quarantine</c> under <see cref="RootDirectory"/>.</summary>
+    public string QuarantineDirectory => Path.Combine(RootDirectory, QuarantineDirectoryName);
 
     /// <summary>Test hook: wraps the stream a write goes through, to fail or cancel it midway.</summary>
     internal Func<Stream, Stream>? WriteStreamWrapper { get; init; }
@@ -173,6 +184,189 @@ public sealed class FileSystemFeatureStore : IFeatureStore
 
         result.Sort();
         return new(result);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Walks <c>&lt;root&gt;/&lt;h[0..2]&gt;/&lt;h&gt;/&lt;profile&gt;/&lt;descriptor&gt;.avcf</c> in ordinal order, skipping
+    /// every file or directory whose name the store would never write (temporary files, <c>quarantine</c>, foreign files),
+    /// and verifies each blob; a blob whose header names another path (a misplaced file) is reported as
+    /// <see cref="FeatureBlobCorruption.IdentityMismatch"/>. <see cref="FeatureStoreEntry.StoredAt"/> is the file's last write time.
+    /// </remarks>
+    public async IAsyncEnumerable<FeatureStoreEntry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var fanOut in Entries(RootDirectory, directories: true))
+        {
+            if (!IsLowerHex(Path.GetFileName(fanOut), 2))
+            {
+                continue;
+            }
+
+            foreach (var track in Entries(fanOut, directories: true))
+            {
+                var hash = Path.GetFileName(track);
+                if (!IsLowerHex(hash, 64) || !hash.StartsWith(Path.GetFileName(fanOut), StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (var profile in Entries(track, directories: true))
+                {
+                    var segment = Path.GetFileName(profile);
+                    if (!FeatureStorePaths.TryUnescapeSegment(segment, out var profileId) ||
+                        !string.Equals(FeatureStorePaths.EscapeSegment(profileId), segment, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    foreach (var path in Entries(profile, directories: false))
+                    {
+                        if (!FeatureStorePaths.TryParseBlobFileName(Path.GetFileName(path), out _))
+                        {
+                            continue;
+                        }
+
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var entry = await VerifyFileAsync(path, cancellationToken).ConfigureAwait(false);
+                        if (entry is not null)
+                        {
+                            yield return entry;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <paramref name="location"/> must be the path of a blob file under <see cref="RootDirectory"/> (outside
+    /// <see cref="QuarantineDirectory"/>). Returns the path the file was moved to.
+    /// </remarks>
+    public async ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var path = Path.GetFullPath(location);
+        var relative = Path.GetRelativePath(RootDirectory, path);
+        var parts = relative.Split(Path.DirectorySeparatorChar);
+        if (parts.Length != 4 || parts[0] is ".." || parts[0] == QuarantineDirectoryName || Path.IsPathRooted(relative) ||
+            !FeatureStorePaths.TryParseBlobFileName(parts[3], out _))
+        {
+            throw new ArgumentException(
+                $"'{location}' is not the path of a blob of the feature store under '{RootDirectory}' (<root>/<h[0..2]>/<h>/<profile>/<descriptor>.avcf).",
+                nameof(location));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var entry = await VerifyFileAsync(path, cancellationToken).ConfigureAwait(false);
+        if (entry is null || !entry.IsCorrupt)
+        {
+            // Gone, or rewritten (atomically, whole) since it was scanned: nothing to move.
+            return null;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var target = Path.Combine(QuarantineDirectory, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        for (var attempt = 0; ; attempt++)
+        {
+            var candidate = attempt == 0 ? target : $"{target}.{attempt}";
+            try
+            {
+                // A rename on one volume: the blob is in the store or in quarantine, never in neither or both.
+                File.Move(path, candidate, overwrite: false);
+                return candidate;
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (IOException) when (File.Exists(candidate))
+            {
+                // That name is taken by an earlier quarantine of the same path: try the next.
+            }
+            catch (IOException) when (!File.Exists(path))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Verifies one blob file: its entry, or <see langword="null"/> when the file no longer exists.</summary>
+    private async ValueTask<FeatureStoreEntry?> VerifyFileAsync(string path, CancellationToken cancellationToken)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            var storedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero);
+            try
+            {
+                var header = await FeatureBlobFormat.VerifyAsync(file, path, cancellationToken).ConfigureAwait(false);
+                var expected = GetBlobPath(header.Key, header.Descriptor);
+                if (!string.Equals(expected, path, StringComparison.Ordinal))
+                {
+                    throw new CorruptFeatureBlobException(
+                        path,
+                        FeatureBlobCorruption.IdentityMismatch,
+                        $"it holds {header.Descriptor} for '{header.Key}', whose blob belongs at '{expected}'.");
+                }
+
+                return new FeatureStoreEntry(path, header, storedAt);
+            }
+            catch (CorruptFeatureBlobException e)
+            {
+                return new FeatureStoreEntry(e, storedAt);
+            }
+        }
+    }
+
+    /// <summary>The subdirectories or files of a directory, ordered ordinally; empty when it does not exist (any more).</summary>
+    private static string[] Entries(string directory, bool directories)
+    {
+        try
+        {
+            var entries = directories ? Directory.GetDirectories(directory) : Directory.GetFiles(directory);
+            Array.Sort(entries, StringComparer.Ordinal);
+            return entries;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private static bool IsLowerHex(string name, int length)
+    {
+        if (name.Length != length)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void TryDelete(string path)

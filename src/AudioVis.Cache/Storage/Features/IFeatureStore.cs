@@ -15,7 +15,10 @@ namespace AudioVis.Cache.Storage.Features;
 /// <item>A read verifies the blob (magic, version, length, checksum, and that its header names the requested
 /// {track, profile, descriptor}); a blob that fails is reported with <see cref="CorruptFeatureBlobException"/> and
 /// never returned. One corrupt blob does not affect the others.</item>
-/// <item>Equal blobs are stored as equal bytes (the format holds no timestamps or random ids).</item>
+/// <item>Equal blobs are stored as equal bytes (the only time-dependent field, <see cref="FeatureBlobHeader.WrittenAt"/>, is part of the blob).</item>
+/// <item><see cref="ScanAsync"/> verifies every stored blob (the whole blob, checksum included) and so is as expensive as
+/// reading them all; it is for maintenance (<see cref="ICacheMaintenance"/>), not for the hot path. A corrupt blob is never
+/// deleted by the store: <see cref="QuarantineAsync"/> moves it aside, where nothing reads it.</item>
 /// <item>Write the <see cref="CacheMetadataRecord"/> for a blob to the <see cref="ICacheMetadataStore"/> only after
 /// <see cref="WriteAsync"/> has completed, so a record never points at a blob that is not durable.</item>
 /// <item>A cancelled token throws <see cref="OperationCanceledException"/>; all members are safe to call concurrently.</item>
@@ -50,4 +53,24 @@ public interface IFeatureStore
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The descriptor ids, ordered ordinally; empty when none.</returns>
     ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Enumerates every blob in the store, across all keys, verifying each one as <see cref="ReadAsync"/> does. Keys come
+    /// from the blobs' headers. Files or entries the store would never write are skipped; a blob deleted during the scan
+    /// is skipped; a quarantined blob is not part of the store.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <returns>One entry per stored blob, in an order stable for an unchanged store; each holds the verified header or the corruption found.</returns>
+    IAsyncEnumerable<FeatureStoreEntry> ScanAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a corrupt blob out of the store, never deleting it: reads and scans no longer see it, and it is kept for
+    /// inspection. The blob is verified again first; one that now verifies (rewritten since it was scanned) is left in place.
+    /// </summary>
+    /// <param name="location">The <see cref="FeatureStoreEntry.Location"/> of a blob found by <see cref="ScanAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the move; a cancelled move leaves the blob where it was.</param>
+    /// <returns>Where the blob was moved; <see langword="null"/> when nothing was moved because no blob is stored at <paramref name="location"/> any more or it now verifies.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="location"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="location"/> is not a location this store gives its blobs; the message names it.</exception>
+    ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default);
 }

@@ -54,7 +54,7 @@ public sealed class FeatureBlobHeaderTests
         var header = Header(frameCount: 7, valuesPerFrame: 32);
 
         Assert.That(header.ValueCount, Is.EqualTo(224));
-        Assert.That(header.FormatVersion, Is.EqualTo(FeatureBlobHeader.CurrentFormatVersion).And.EqualTo(1));
+        Assert.That(header.FormatVersion, Is.EqualTo(FeatureBlobHeader.CurrentFormatVersion).And.EqualTo(2));
     }
 
     [Test]

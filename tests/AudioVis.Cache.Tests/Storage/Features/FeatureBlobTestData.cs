@@ -47,8 +47,33 @@ internal static class FeatureBlobTestData
         return new FeatureBlob(header, values);
     }
 
-    /// <summary>The blob whose encoding is pinned by the golden tests. Never change it.</summary>
+    /// <summary>The time written into <see cref="Golden"/>: 2026-11-25T21:00:00Z, UTC ticks 639,312,372,000,000,000.</summary>
+    public static readonly DateTimeOffset GoldenWrittenAt = new(2026, 11, 25, 21, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The blob whose format-version-2 encoding is pinned by the golden tests (docs/feature-blobs.md): the values of
+    /// <see cref="GoldenV1"/>, with the default parameters (so their revision hash) and <see cref="GoldenWrittenAt"/>. Never change it.
+    /// </summary>
     public static FeatureBlob Golden() =>
+        new(
+            new FeatureBlobHeader(
+                Key,
+                DescriptorId.Parse("rms@L"),
+                ProfileRevisionHash.Compute(AnalysisParameters.Default),
+                "src-0001",
+                "time",
+                1,
+                48000,
+                512,
+                1024,
+                3,
+                2,
+                AnalysisParameters.Default,
+                GoldenWrittenAt),
+            [0f, 0.5f, 1f, -1f, 2.5f, -0.0f]);
+
+    /// <summary>The blob of the format-version-1 example (the 139 bytes of Fixtures/v1-golden.avcf). Never change it.</summary>
+    public static FeatureBlob GoldenV1() =>
         new(Header(frameCount: 3, valuesPerFrame: 2), [0f, 0.5f, 1f, -1f, 2.5f, -0.0f]);
 
     /// <summary>Compares values bit for bit (NaN payloads and −0 included).</summary>

@@ -159,5 +159,10 @@ public sealed class FeatureCacheWriterTests
 
         public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default) =>
             inner.ListAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<FeatureStoreEntry> ScanAsync(CancellationToken cancellationToken = default) => inner.ScanAsync(cancellationToken);
+
+        public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) =>
+            inner.QuarantineAsync(location, cancellationToken);
     }
 }

@@ -245,6 +245,155 @@ public abstract class FeatureStoreContractTests
         Assert.That(FeatureBlobFormatTests.Sha256(first), Is.EqualTo(GoldenSha256));
     }
 
+    [Test]
+    public async Task ScanAsync_EmptyStore_YieldsNothing()
+    {
+        Assert.That(await ScanAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ScanAsync_BlobsOfManyKeys_YieldsEveryVerifiedHeaderOnce()
+    {
+        FeatureBlob[] blobs =
+        [
+            Golden(),
+            Blob(descriptor: "rms@R", seed: 2),
+            Blob(key: new CacheKey("track.wav", "hires"), descriptor: "peak", seed: 3),
+            Blob(key: new CacheKey("other.wav", "default"), descriptor: "spectrum.bands32@mid", frameCount: 5000, valuesPerFrame: 32, seed: 4),
+            Blob(key: new CacheKey("曲/../x.wav", "Default"), descriptor: "con", seed: 5),
+        ];
+        foreach (var blob in blobs)
+        {
+            await Store.WriteAsync(blob);
+        }
+
+        var entries = await ScanAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(entries.Select(e => e.IsCorrupt), Has.All.False);
+            Assert.That(entries.Select(e => e.Header), Is.EquivalentTo(blobs.Select(b => b.Header)));
+            Assert.That(entries.Select(e => e.Location).Distinct().Count(), Is.EqualTo(blobs.Length));
+            Assert.That((await ScanAsync()).Select(e => e.Location), Is.EqualTo(entries.Select(e => e.Location)), "stable order");
+        }
+    }
+
+    [Test]
+    public async Task ScanAsync_CorruptBlob_YieldsItsCorruptionAndTheOthersVerified()
+    {
+        await Store.WriteAsync(Golden());
+        await Store.WriteAsync(Blob(descriptor: "rms@R", seed: 2));
+        var bytes = GetStoredBytes(Key, DescriptorId.Parse("rms@L"));
+        bytes[^10] ^= 0x01;
+        SetStoredBytes(Key, DescriptorId.Parse("rms@L"), bytes);
+
+        var entries = await ScanAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(entries, Has.Count.EqualTo(2));
+            var corrupt = entries.Single(e => e.IsCorrupt);
+            Assert.That(corrupt.Corruption!.Reason, Is.EqualTo(FeatureBlobCorruption.ChecksumMismatch));
+            Assert.That(corrupt.Location, Is.EqualTo(corrupt.Corruption.Location));
+            Assert.That(corrupt.Header, Is.Null);
+            Assert.That(entries.Single(e => !e.IsCorrupt).Header!.Descriptor, Is.EqualTo(DescriptorId.Parse("rms@R")));
+        }
+    }
+
+    [Test]
+    public async Task ScanAsync_BlobsDeletedMidScan_AreSkipped()
+    {
+        FeatureBlob[] blobs = [.. Enumerable.Range(1, 6).Select(i => Blob(key: new CacheKey($"t{i}.wav", "default"), seed: i))];
+        foreach (var blob in blobs)
+        {
+            await Store.WriteAsync(blob);
+        }
+
+        var seen = new List<FeatureStoreEntry>();
+        await foreach (var entry in Store.ScanAsync())
+        {
+            seen.Add(entry);
+            if (seen.Count == 1)
+            {
+                foreach (var blob in blobs.Where(b => !b.Header.Equals(entry.Header)))
+                {
+                    await Store.DeleteAsync(blob.Header.Key, blob.Header.Descriptor);
+                }
+            }
+        }
+
+        Assert.That(seen, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ScanAsync_CancelledToken_Throws()
+    {
+        await Store.WriteAsync(Golden());
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        Assert.That(async () => await Store.ScanAsync(cts.Token).ToListAsync(), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Store.QuarantineAsync((await ScanAsync())[0].Location, cts.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task QuarantineAsync_CorruptBlob_TakesItOutOfTheStore()
+    {
+        await Store.WriteAsync(Golden());
+        await Store.WriteAsync(Blob(descriptor: "rms@R", seed: 2));
+        SetStoredBytes(Key, DescriptorId.Parse("rms@L"), []);
+        var corrupt = (await ScanAsync()).Single(e => e.IsCorrupt);
+
+        var movedTo = await Store.QuarantineAsync(corrupt.Location);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(corrupt.Corruption!.Reason, Is.EqualTo(FeatureBlobCorruption.Truncated));
+            Assert.That(movedTo, Is.Not.Null.And.Not.EqualTo(corrupt.Location));
+            Assert.That(await Store.ReadAsync(Key, DescriptorId.Parse("rms@L")), Is.Null);
+            Assert.That(await Store.ListAsync(Key), Is.EqualTo(new[] { DescriptorId.Parse("rms@R") }));
+            Assert.That((await ScanAsync()).Select(e => e.IsCorrupt), Is.EqualTo(new[] { false }));
+            Assert.That(await Store.QuarantineAsync(corrupt.Location), Is.Null, "nothing left to move");
+        }
+    }
+
+    [Test]
+    public async Task QuarantineAsync_BlobThatVerifies_LeavesItInPlace()
+    {
+        await Store.WriteAsync(Golden());
+        var location = (await ScanAsync()).Single().Location;
+
+        var movedTo = await Store.QuarantineAsync(location);
+
+        Assert.That(movedTo, Is.Null);
+        Assert.That(await Store.ReadAsync(Key, DescriptorId.Parse("rms@L")), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task QuarantineAsync_CorruptBlobRewrittenSinceTheScan_LeavesTheNewBlob()
+    {
+        await Store.WriteAsync(Golden());
+        SetStoredBytes(Key, DescriptorId.Parse("rms@L"), [1, 2, 3]);
+        var corrupt = (await ScanAsync()).Single();
+        await Store.WriteAsync(Golden());
+
+        var movedTo = await Store.QuarantineAsync(corrupt.Location);
+
+        Assert.That(corrupt.IsCorrupt, Is.True);
+        Assert.That(movedTo, Is.Null);
+        Assert.That(Bits((await Store.ReadAsync(Key, DescriptorId.Parse("rms@L")))!), Is.EqualTo(Bits(Golden())));
+    }
+
+    [Test]
+    public void QuarantineAsync_InvalidLocation_Throws()
+    {
+        Assert.That(async () => await Store.QuarantineAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("location"));
+        Assert.That(async () => await Store.QuarantineAsync("nowhere"), Throws.ArgumentException.With.Property("ParamName").EqualTo("location").And.Message.Contains("'nowhere'"));
+    }
+
+    /// <summary>Scans the whole store.</summary>
+    protected async Task<List<FeatureStoreEntry>> ScanAsync() => await Store.ScanAsync().ToListAsync();
+
     /// <summary>Creates an empty store for one test.</summary>
     protected abstract IFeatureStore CreateStore();
 
@@ -255,4 +404,7 @@ public abstract class FeatureStoreContractTests
 
     /// <summary>Gets the bytes the store holds for a blob.</summary>
     protected abstract byte[] GetStoredBytes(CacheKey key, DescriptorId descriptor);
+
+    /// <summary>Replaces the bytes the store holds for a blob, without any checks (corruption tests).</summary>
+    protected abstract void SetStoredBytes(CacheKey key, DescriptorId descriptor, byte[] bytes);
 }

@@ -25,7 +25,7 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
         yield return Case("flipped frame count byte", b => b[HeaderIntOffset(b, 4)] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "declares 2 frames");
         yield return Case("flipped header length", b => b[6] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "checksum");
         yield return Case("wrong magic", b => b[0] = (byte)'X', FeatureBlobCorruption.BadMagic, "AVCF");
-        yield return Case("future version", b => b[4] = 2, FeatureBlobCorruption.UnsupportedVersion, "version is 2");
+        yield return Case("future version", b => b[4] = 3, FeatureBlobCorruption.UnsupportedVersion, "version is 3");
         yield return Resize("truncated by 5 bytes", b => b[..^5], FeatureBlobCorruption.Truncated, "should be");
         yield return Resize("truncated inside the header", b => b[..20], FeatureBlobCorruption.Truncated, "bytes long");
         yield return Resize("zero-length file", _ => [], FeatureBlobCorruption.Truncated, "empty (0 bytes)");
@@ -304,6 +304,141 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
     }
 
     [Test]
+    public async Task ScanAsync_FilesTheStoreNeverWrites_AreIgnored()
+    {
+        var blob = Golden();
+        await Store.WriteAsync(blob);
+        var path = FileStore.GetBlobPath(Key, blob.Header.Descriptor);
+        var keyDirectory = Path.GetDirectoryName(path)!;
+        var trackDirectory = Path.GetDirectoryName(keyDirectory)!;
+        var bytes = await File.ReadAllBytesAsync(path);
+        var hash = Path.GetFileName(trackDirectory);
+        string[] foreign =
+        [
+            Path.Combine(_root, "notes.txt"),
+            Path.Combine(_root, "rms@%4C.avcf"),
+            Path.Combine(keyDirectory, ".rms@%4C.avcf.0123456789abcdef0123456789abcdef.tmp"),
+            Path.Combine(keyDirectory, "rms@L.avcf"),
+            Path.Combine(keyDirectory, "rms@%4C.avcf.bak"),
+            Path.Combine(keyDirectory, "readme.md"),
+            Path.Combine(trackDirectory, "rms@%4C.avcf"),
+            Path.Combine(trackDirectory, "Default", "rms@%4C.avcf"),
+            Path.Combine(_root, hash[..2].ToUpperInvariant(), hash.ToUpperInvariant(), "default", "rms@%4C.avcf"),
+            Path.Combine(_root, hash[..2], "not-a-hash", "default", "rms@%4C.avcf"),
+            Path.Combine(_root, "zz", hash, "default", "rms@%4C.avcf"),
+            Path.Combine(_root, "quarantine", hash[..2], hash, "default", "rms@%4C.avcf"),
+        ];
+        foreach (var file in foreign)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllBytesAsync(file, bytes);
+        }
+
+        var entries = await ScanAsync();
+
+        Assert.That(entries.Select(e => e.Location), Is.EqualTo(new[] { path }));
+        Assert.That(entries[0].IsCorrupt, Is.False);
+    }
+
+    [Test]
+    public async Task ScanAsync_ForeignFileUnderABlobName_IsReportedCorrupt()
+    {
+        var path = FileStore.GetBlobPath(Key, DescriptorId.Parse("rms@L"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, "this is not a feature blob, but it is long enough to hold a preamble and a header of the format; it is not one.");
+
+        var entries = await ScanAsync();
+
+        Assert.That(entries, Has.Count.EqualTo(1));
+        Assert.That(entries[0].Corruption?.Reason, Is.EqualTo(FeatureBlobCorruption.BadMagic));
+        Assert.That(entries[0].Location, Is.EqualTo(path));
+    }
+
+    [Test]
+    public async Task ScanAsync_BlobUnderAnotherEntrysPath_IsReportedIdentityMismatchNamingWhereItBelongs()
+    {
+        var other = Blob(key: new CacheKey("other.wav", "default"));
+        await Store.WriteAsync(other);
+        var source = FileStore.GetBlobPath(other.Header.Key, other.Header.Descriptor);
+        var target = FileStore.GetBlobPath(Key, other.Header.Descriptor);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(source, target);
+
+        var entries = await ScanAsync();
+
+        var misplaced = entries.Single(e => e.Location == target);
+        Assert.That(misplaced.Corruption?.Reason, Is.EqualTo(FeatureBlobCorruption.IdentityMismatch));
+        Assert.That(misplaced.Corruption!.Detail, Does.Contain(source));
+        Assert.That(entries.Single(e => e.Location == source).Header, Is.EqualTo(other.Header));
+    }
+
+    [Test]
+    public async Task ScanAsync_Blob_StoredAtIsTheFileLastWriteTime()
+    {
+        var blob = Golden();
+        await Store.WriteAsync(blob);
+        var path = FileStore.GetBlobPath(Key, blob.Header.Descriptor);
+        var lastWrite = new DateTime(2024, 3, 1, 12, 30, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, lastWrite);
+
+        var entries = await ScanAsync();
+
+        Assert.That(entries.Single().StoredAt, Is.EqualTo(new DateTimeOffset(lastWrite)));
+    }
+
+    [Test]
+    public async Task QuarantineAsync_CorruptFile_MovesItUnderQuarantineKeepingItsBytes()
+    {
+        var blob = Golden();
+        await Store.WriteAsync(blob);
+        var path = FileStore.GetBlobPath(Key, blob.Header.Descriptor);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^10] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var movedTo = await Store.QuarantineAsync(path);
+        await File.WriteAllBytesAsync(path, bytes);
+        var movedAgain = await Store.QuarantineAsync(path);
+
+        var expected = Path.Combine(_root, "quarantine", Path.GetRelativePath(_root, path));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(movedTo, Is.EqualTo(expected));
+            Assert.That(movedAgain, Is.EqualTo(expected + ".1"), "a second quarantine of the same path never overwrites the first");
+            Assert.That(FileStore.QuarantineDirectory, Is.EqualTo(Path.Combine(_root, "quarantine")));
+            Assert.That(await File.ReadAllBytesAsync(movedTo!), Is.EqualTo(bytes));
+            Assert.That(await File.ReadAllBytesAsync(movedAgain!), Is.EqualTo(bytes));
+            Assert.That(File.Exists(path), Is.False);
+            Assert.That(await ScanAsync(), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void QuarantineAsync_PathOutsideTheStoreOrInQuarantine_ThrowsNamingIt()
+    {
+        var hash = new string('a', 64);
+        string[] locations =
+        [
+            Path.Combine(Path.GetTempPath(), "elsewhere.avcf"),
+            Path.Combine(_root, "..", "aa", hash, "default", "rms.avcf"),
+            Path.Combine(_root, "quarantine", "aa", hash, "default", "rms.avcf"),
+            Path.Combine(_root, "aa", hash, "default", "notes.txt"),
+            Path.Combine(_root, "aa", hash, "rms.avcf"),
+        ];
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var location in locations)
+            {
+                Assert.That(
+                    async () => await Store.QuarantineAsync(location),
+                    Throws.ArgumentException.With.Property("ParamName").EqualTo("location").And.Message.Contains(location),
+                    location);
+            }
+        }
+    }
+
+    [Test]
     public void Constructor_EmptyRoot_ThrowsNamingIt()
     {
         Assert.That(() => new FileSystemFeatureStore(" "), Throws.ArgumentException.With.Property("ParamName").EqualTo("rootDirectory"));
@@ -327,8 +462,24 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
     protected override byte[] GetStoredBytes(CacheKey key, DescriptorId descriptor) =>
         File.ReadAllBytes(FileStore.GetBlobPath(key, descriptor));
 
-    /// <summary>The offset of the n-th (0-based) of the six i32 header fields.</summary>
-    private static int HeaderIntOffset(byte[] bytes, int field) => 8 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(6)) - 24 + (4 * field);
+    protected override void SetStoredBytes(CacheKey key, DescriptorId descriptor, byte[] bytes)
+    {
+        var path = FileStore.GetBlobPath(key, descriptor);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>The offset of one of the six i32 header fields: after three strings, the 32-byte revision hash and two more strings.</summary>
+    private static int HeaderIntOffset(byte[] bytes, int field)
+    {
+        var at = 8;
+        for (var i = 0; i < 5; i++)
+        {
+            at += 2 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at)) + (i == 2 ? 32 : 0);
+        }
+
+        return at + (4 * field);
+    }
 
     private static byte[] WithChecksum(byte[] bytes, Action<byte[]> edit)
     {

@@ -91,7 +91,32 @@ public sealed class InMemoryFeatureStoreTests : FeatureStoreContractTests
         }
     }
 
+    [Test]
+    public async Task QuarantineAsync_CorruptBytes_KeepsThemInTheQuarantineList()
+    {
+        var bytes = GetStoredBytesOf(Golden());
+        bytes[^10] ^= 0x01;
+        var memory = (InMemoryFeatureStore)Store;
+        memory.SetStoredBytes(Key, DescriptorId.Parse("rms@L"), bytes);
+
+        var movedTo = await Store.QuarantineAsync("memory:track.wav | default/rms@L");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(movedTo, Is.EqualTo("quarantine:memory:track.wav | default/rms@L"));
+            Assert.That(memory.GetQuarantine(), Has.Count.EqualTo(1));
+            Assert.That(memory.GetQuarantine()[0].Bytes, Is.EqualTo(bytes));
+            Assert.That(await Store.ListAsync(Key), Is.Empty);
+        }
+    }
+
     protected override IFeatureStore CreateStore() => new InMemoryFeatureStore();
+
+    protected override void SetStoredBytes(CacheKey key, DescriptorId descriptor, byte[] bytes) =>
+        ((InMemoryFeatureStore)Store).SetStoredBytes(key, descriptor, bytes);
+
+    private static byte[] GetStoredBytesOf(FeatureBlob blob) =>
+        FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     protected override byte[] GetStoredBytes(CacheKey key, DescriptorId descriptor) =>
         ((InMemoryFeatureStore)Store).GetStoredBytes(key, descriptor) ?? throw new InvalidOperationException("Nothing stored.");

@@ -1,0 +1,179 @@
+using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage.Features;
+using AudioVis.Cache.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace AudioVis.Cache.Storage;
+
+/// <summary>
+/// Rebuilds the metadata from the feature store (this file). Partial: other maintenance concerns live in
+/// <c>CacheMaintenance.*.cs</c>.
+/// </summary>
+/// <remarks>
+/// A record is made from its blob's header. What a version-1 blob (or a header written without them) does not carry
+/// comes, in order, from the existing record when it agrees with everything the blob does carry, then:
+/// parameters from the registered profile when its revision hash matches (else <see langword="null"/>); time from the
+/// store (a file's last write time) or, failing that, the rebuild's start time from the <see cref="TimeProvider"/>.
+/// </remarks>
+internal sealed partial class CacheMaintenance : ICacheMaintenance
+{
+    private readonly IFeatureStore _features;
+    private readonly ICacheMetadataStore _metadata;
+    private readonly IAnalysisProfileRegistry _profiles;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public CacheMaintenance(
+        IFeatureStore features,
+        ICacheMetadataStore metadata,
+        IAnalysisProfileRegistry profiles,
+        TimeProvider timeProvider,
+        ILogger<CacheMaintenance> logger)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _features = features;
+        _metadata = metadata;
+        _profiles = profiles;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Log.RebuildStarted(_logger);
+        var rebuildTime = _timeProvider.GetUtcNow();
+
+        // 1. Scan: every blob verified; corrupt ones moved aside at once, valid headers grouped by key.
+        var scanned = 0;
+        var quarantined = new List<QuarantinedFeatureBlob>();
+        var blobs = new Dictionary<CacheKey, Dictionary<DescriptorId, FeatureStoreEntry>>();
+        await foreach (var entry in _features.ScanAsync(cancellationToken).ConfigureAwait(false))
+        {
+            scanned++;
+            if (entry.IsCorrupt)
+            {
+                quarantined.Add(await QuarantineAsync(entry.Corruption, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                var header = entry.Header;
+                if (!blobs.TryGetValue(header.Key, out var ofKey))
+                {
+                    blobs[header.Key] = ofKey = [];
+                }
+
+                ofKey[header.Descriptor] = entry;
+            }
+        }
+
+        // 2. Write key by key: every key with a blob, and every key with a record (its records may be orphans).
+        var keys = new SortedSet<CacheKey>(blobs.Keys);
+        keys.UnionWith(await _metadata.GetKeysAsync(cancellationToken).ConfigureAwait(false));
+        int written = 0, removed = 0, keysDone = 0;
+        try
+        {
+            foreach (var key in keys)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (w, r) = await RebuildKeyAsync(
+                    key, blobs.TryGetValue(key, out var ofKey) ? ofKey : [], rebuildTime, cancellationToken).ConfigureAwait(false);
+                written += w;
+                removed += r;
+                keysDone++;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Log.RebuildCancelled(_logger, keysDone, keys.Count);
+            throw;
+        }
+
+        CacheKey[] withBlobs = [.. blobs.Keys];
+        Array.Sort(withBlobs);
+        Log.RebuildCompleted(_logger, scanned, withBlobs.Length, written, removed, quarantined.Count);
+        return new CacheRebuildReport(scanned, written, removed, withBlobs, quarantined);
+    }
+
+    /// <summary>
+    /// Brings the records of one key in line with its blobs: one atomic upsert of the records that are missing or
+    /// disagree, then one atomic removal of the records whose blob is gone. Once the upsert has happened the removal is
+    /// not cancelled, so the key is left consistent.
+    /// </summary>
+    private async ValueTask<(int Written, int Removed)> RebuildKeyAsync(
+        CacheKey key, Dictionary<DescriptorId, FeatureStoreEntry> blobs, DateTimeOffset rebuildTime, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<DescriptorId, CacheMetadataRecord>();
+        foreach (var record in await _metadata.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            existing[record.Descriptor] = record;
+        }
+
+        var upserts = new List<CacheMetadataRecord>();
+        foreach (var (descriptor, entry) in blobs)
+        {
+            existing.TryGetValue(descriptor, out var current);
+            var record = CreateRecord(entry, current, rebuildTime);
+            if (!record.Equals(current))
+            {
+                upserts.Add(record);
+            }
+        }
+
+        if (upserts.Count > 0)
+        {
+            upserts.Sort(static (a, b) => a.Descriptor.CompareTo(b.Descriptor));
+            await _metadata.UpsertAsync(key, upserts, cancellationToken).ConfigureAwait(false);
+        }
+
+        var orphans = existing.Keys.Where(d => !blobs.ContainsKey(d)).ToList();
+        if (orphans.Count == 0)
+        {
+            return (upserts.Count, 0);
+        }
+
+        // A blob written since the scan (a concurrent analysis) keeps its record: only records whose blob is still absent go.
+        var listed = await _features.ListAsync(key, CancellationToken.None).ConfigureAwait(false);
+        orphans.RemoveAll(d => listed.Contains(d));
+        orphans.Sort();
+        var removed = orphans.Count == 0 ? 0 : await _metadata.RemoveAsync(key, orphans, CancellationToken.None).ConfigureAwait(false);
+        return (upserts.Count, removed);
+    }
+
+    /// <summary>The record of a verified blob; see the class remarks for what fills the fields a version-1 header lacks.</summary>
+    private CacheMetadataRecord CreateRecord(FeatureStoreEntry entry, CacheMetadataRecord? current, DateTimeOffset rebuildTime)
+    {
+        var header = entry.Header!;
+        var agrees = current is not null &&
+            current.ProfileRevisionHash.Equals(header.ProfileRevisionHash) &&
+            string.Equals(current.SourceContentHash, header.SourceContentHash, StringComparison.Ordinal) &&
+            string.Equals(current.CalculatorId, header.CalculatorId, StringComparison.Ordinal) &&
+            current.CalculatorVersion == header.CalculatorVersion;
+        var parameters = header.Parameters
+            ?? (agrees ? current!.Parameters : null)
+            ?? (_profiles.TryGet(header.Key.AnalysisProfileId, out var profile) && profile.RevisionHash.Equals(header.ProfileRevisionHash) ? profile.Parameters : null);
+        var analyzedAt = header.WrittenAt ?? (agrees ? current!.AnalyzedAt : (DateTimeOffset?)null) ?? entry.StoredAt ?? rebuildTime;
+        return FeatureCacheWriter.CreateRecord(header, parameters, analyzedAt);
+    }
+
+    private async ValueTask<QuarantinedFeatureBlob> QuarantineAsync(CorruptFeatureBlobException corruption, CancellationToken cancellationToken)
+    {
+        var movedTo = await _features.QuarantineAsync(corruption.Location, cancellationToken).ConfigureAwait(false);
+        if (movedTo is null)
+        {
+            Log.BlobNotQuarantined(_logger, corruption.Location, corruption.Reason.ToString());
+        }
+        else
+        {
+            Log.BlobQuarantined(_logger, corruption.Location, corruption.Reason.ToString(), movedTo, corruption);
+        }
+
+        return new QuarantinedFeatureBlob(corruption, movedTo);
+    }
+}

@@ -1,0 +1,29 @@
+using AudioVis.Cache.Storage.Features;
+
+namespace AudioVis.Cache.Storage;
+
+/// <summary>
+/// Maintenance of the cache as a whole. A lost or corrupt metadata database costs a scan of the feature store, never a
+/// re-analysis: every feature blob's header carries what its <see cref="CacheMetadataRecord"/> holds.
+/// </summary>
+public interface ICacheMaintenance
+{
+    /// <summary>
+    /// Rebuilds the <see cref="ICacheMetadataStore"/> from the <see cref="IFeatureStore"/>: verifies every blob (checksum
+    /// included), upserts one batch of records per key (the blob is the truth: a record that disagrees is replaced),
+    /// removes records whose blob no longer exists, and moves corrupt blobs aside (<see cref="IFeatureStore.QuarantineAsync"/>),
+    /// reporting each one.
+    /// </summary>
+    /// <param name="cancellationToken">
+    /// Cancels the rebuild. Each key is written as a whole (upsert, then removal of its orphan records), so a cancelled
+    /// rebuild leaves every key it wrote consistent and the others as they were.
+    /// </param>
+    /// <returns>What the rebuild found and did.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Run it while nothing else writes to the cache (at start-up, before regeneration starts). A record the rebuild writes
+    /// for a blob that an analysis replaces at the same moment can describe the older blob; the differ then reports the
+    /// entry stale and it is regenerated, and the next rebuild corrects it. See docs/persistence.md.
+    /// </remarks>
+    ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default);
+}
