@@ -79,7 +79,12 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
-        services.TryAddSingleton<ICacheMaintenance, CacheMaintenance>();
+        services.TryAddSingleton<ICacheMaintenance>(sp =>
+        {
+            var maintenance = ActivatorUtilities.CreateInstance<CacheMaintenance>(sp);
+            maintenance.SubscribeKeyChanged(sp.GetRequiredService<IDiffScheduler>().Invalidate);
+            return maintenance;
+        });
         AddRegeneration(services);
         return new AudioVisCacheBuilder(services);
     }

@@ -1,4 +1,6 @@
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.History;
+using AudioVis.Cache.Internal;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage.Features;
 using AudioVis.Cache.Telemetry;
@@ -23,14 +25,20 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
     private readonly IAnalysisProfileRegistry _profiles;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IHistoryStore _history;
+    private readonly SubscriberList<CacheKey> _keyChanged;
 
     public CacheMaintenance(
         IFeatureStore features,
         ICacheMetadataStore metadata,
         IAnalysisProfileRegistry profiles,
         TimeProvider timeProvider,
-        ILogger<CacheMaintenance> logger)
+        ILogger<CacheMaintenance> logger,
+        IHistoryStore history)
     {
+        ArgumentNullException.ThrowIfNull(history);
+        _history = history;
+        _keyChanged = new SubscriberList<CacheKey>(logger, nameof(ICacheMaintenance));
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(profiles);
@@ -87,6 +95,10 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
                 written += w;
                 removed += r;
                 keysDone++;
+                if (w + r > 0)
+                {
+                    _keyChanged.Raise(key);
+                }
             }
         }
         catch (OperationCanceledException)

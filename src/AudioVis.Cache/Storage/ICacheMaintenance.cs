@@ -26,4 +26,20 @@ public interface ICacheMaintenance
     /// entry stale and it is regenerated, and the next rebuild corrects it. See docs/persistence.md.
     /// </remarks>
     ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The diagnostics panel's "Dismiss": deletes the record and the feature blob of one extraneous descriptor (cached,
+    /// but requested by no element) and nothing else, and records a <c>dismissed</c> entry in the <see cref="History.IHistoryStore"/>.
+    /// </summary>
+    /// <param name="diff">The diff the row belongs to.</param>
+    /// <param name="descriptor">The descriptor; it must be in <see cref="Diffing.CacheDiff.Extraneous"/>.</param>
+    /// <param name="cancellationToken">Cancels the dismissal before the record is removed; once it is, the blob is deleted too.</param>
+    /// <returns>The history entry recorded.</returns>
+    /// <exception cref="InvalidOperationException">The descriptor is not extraneous in <paramref name="diff"/>; the message says what it is.</exception>
+    /// <remarks>
+    /// The record is removed first, then the blob, so a failure in between leaves a blob without a record (which a rebuild
+    /// recreates and the diff reports extraneous again), never a record pointing at a deleted blob. A failure is recorded
+    /// as a <c>failure</c> entry and rethrown. The diff scheduler re-diffs the key on its next frame.
+    /// </remarks>
+    ValueTask<History.HistoryEntry> DismissAsync(Diffing.CacheDiff diff, Descriptors.DescriptorId descriptor, CancellationToken cancellationToken = default);
 }

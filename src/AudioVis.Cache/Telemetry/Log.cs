@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "The cache metadata rebuild was cancelled after {KeysDone} of {Keys} key(s); every key written so far is consistent.")]
     public static partial void RebuildCancelled(ILogger logger, int keysDone, int keys);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Dismissed extraneous descriptor {Descriptor} of {TrackRef} / {AnalysisProfileId}: its record and feature blob were deleted.")]
+    public static partial void DescriptorDismissed(ILogger logger, string descriptor, string trackRef, string analysisProfileId);
 }

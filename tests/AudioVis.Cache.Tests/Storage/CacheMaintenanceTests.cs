@@ -4,6 +4,7 @@ using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.FeatureCheck;
+using AudioVis.Cache.History;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
@@ -275,7 +276,7 @@ public sealed class CacheMaintenanceTests
         var metadata = new InMemoryCacheMetadataStore();
         _time.Advance(TimeSpan.FromDays(3));
 
-        var report = await new CacheMaintenance(features, metadata, _profiles, _time, _logger).RebuildMetadataAsync();
+        var report = await new CacheMaintenance(features, metadata, _profiles, _time, _logger, new InMemoryHistoryStore(new(), _time)).RebuildMetadataAsync();
 
         Assert.That((await metadata.GetRecordsAsync(FeatureBlobTestData.Key)).Single().AnalyzedAt, Is.EqualTo(_time.GetUtcNow()));
         Assert.That(report.Keys, Is.EqualTo(new[] { FeatureBlobTestData.Key }));
@@ -290,7 +291,7 @@ public sealed class CacheMaintenanceTests
         features.SetStoredBytes(FeatureBlobTestData.Key, DescriptorId.Parse("rms@L"), bytes);
         var metadata = new InMemoryCacheMetadataStore();
 
-        var report = await new CacheMaintenance(features, metadata, _profiles, _time, _logger).RebuildMetadataAsync();
+        var report = await new CacheMaintenance(features, metadata, _profiles, _time, _logger, new InMemoryHistoryStore(new(), _time)).RebuildMetadataAsync();
 
         Assert.That(report.QuarantinedBlobs.Single().MovedTo, Is.EqualTo("quarantine:memory:track.wav | default/rms@L"));
         Assert.That(features.GetQuarantine().Single().Bytes, Is.EqualTo(bytes));
@@ -378,7 +379,7 @@ public sealed class CacheMaintenanceTests
         return v1;
     }
 
-    private CacheMaintenance Maintenance(ICacheMetadataStore metadata) => new(_features, metadata, _profiles, _time, _logger);
+    private CacheMaintenance Maintenance(ICacheMetadataStore metadata) => new(_features, metadata, _profiles, _time, _logger, new InMemoryHistoryStore(new(), _time));
 
     /// <summary>Analyses every track and profile of <see cref="Analyses"/> into the file store, an hour apart; returns the records written.</summary>
     private async Task<Dictionary<CacheKey, IReadOnlyList<CacheMetadataRecord>>> AnalyzeAsync()
