@@ -81,7 +81,7 @@ internal static class PersistenceWorkload
             _connection.Open();
             using (var pragma = _connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE IF NOT EXISTS rows (id TEXT PRIMARY KEY, ticks INTEGER NOT NULL, body TEXT NOT NULL);";
+                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS rows (id TEXT PRIMARY KEY, ticks INTEGER NOT NULL, body TEXT NOT NULL);";
                 pragma.ExecuteNonQuery();
             }
 

@@ -5,8 +5,8 @@ namespace AudioVis.Cache.Internal;
 /// then renamed over the target. A failure or cancellation deletes the temporary file and leaves the old file intact.
 /// </summary>
 /// <remarks>
-/// The same steps as <see cref="Storage.Features.FileSystemFeatureStore"/>'s blob writes (which predate this helper).
-/// A crash may leave a <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> file behind; readers ignore it.
+/// Feature blobs, export manifests and preference files are written this way. A crash may leave a
+/// <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> file behind; readers ignore it.
 /// </remarks>
 internal static class AtomicFile
 {
@@ -15,12 +15,14 @@ internal static class AtomicFile
     /// <param name="write">Writes the content to the stream it is given (flushing is done here).</param>
     /// <param name="streamWrapper">Test hook: wraps the file stream, to fail or cancel a write midway.</param>
     /// <param name="cancellationToken">Cancels the write; once the content is on disk, checked once more before the rename.</param>
+    /// <param name="beforeCommit">Test hook: called with the temporary file's path just before the rename.</param>
     /// <returns>A task that completes when the new file is in place.</returns>
     public static async ValueTask WriteAsync(
         string path,
         Func<Stream, CancellationToken, ValueTask> write,
         Func<Stream, Stream>? streamWrapper,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<string>? beforeCommit = null)
     {
         var directory = Path.GetDirectoryName(path)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
@@ -43,6 +45,7 @@ internal static class AtomicFile
 
             // The new content is durable; a cancellation now still leaves the previous file in place.
             cancellationToken.ThrowIfCancellationRequested();
+            beforeCommit?.Invoke(temp);
             File.Move(temp, path, overwrite: true);
         }
         catch

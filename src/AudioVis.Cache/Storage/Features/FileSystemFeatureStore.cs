@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Internal;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -74,36 +75,13 @@ public sealed class FileSystemFeatureStore : IFeatureStore
         var path = GetBlobPath(blob.Header.Key, blob.Header.Descriptor);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var file = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
-            });
-            await using (file.ConfigureAwait(false))
-            {
-                var stream = WriteStreamWrapper?.Invoke(file) ?? file;
-                await FeatureBlobFormat.WriteAsync(blob, stream, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            // Past this point the new blob is durable; a cancellation now still leaves the previous blob in place.
-            cancellationToken.ThrowIfCancellationRequested();
-            BeforeCommit?.Invoke(temp);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await AtomicFile.WriteAsync(
+            path,
+            (stream, ct) => FeatureBlobFormat.WriteAsync(blob, stream, ct),
+            WriteStreamWrapper,
+            cancellationToken,
+            BeforeCommit).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -111,19 +89,7 @@ public sealed class FileSystemFeatureStore : IFeatureStore
     {
         var path = GetBlobPath(key, descriptor);
         cancellationToken.ThrowIfCancellationRequested();
-        FileStream file;
-        try
-        {
-            // FileShare.Delete lets a writer rename a new blob over this one while it is being read.
-            file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.Read | FileShare.Delete,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (TryOpenForRead(path) is not { } file)
         {
             return null;
         }
@@ -293,13 +259,13 @@ public sealed class FileSystemFeatureStore : IFeatureStore
         }
     }
 
-    /// <summary>Verifies one blob file: its entry, or <see langword="null"/> when the file no longer exists.</summary>
-    private async ValueTask<FeatureStoreEntry?> VerifyFileAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Opens a blob for reading; <see langword="null"/> when it does not exist.</summary>
+    private static FileStream? TryOpenForRead(string path)
     {
-        FileStream file;
         try
         {
-            file = new FileStream(path, new FileStreamOptions
+            // FileShare.Delete lets a writer rename a new blob over this one while it is being read.
+            return new FileStream(path, new FileStreamOptions
             {
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
@@ -308,6 +274,15 @@ public sealed class FileSystemFeatureStore : IFeatureStore
             });
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Verifies one blob file: its entry, or <see langword="null"/> when the file no longer exists.</summary>
+    private async ValueTask<FeatureStoreEntry?> VerifyFileAsync(string path, CancellationToken cancellationToken)
+    {
+        if (TryOpenForRead(path) is not { } file)
         {
             return null;
         }
@@ -367,17 +342,5 @@ public sealed class FileSystemFeatureStore : IFeatureStore
         }
 
         return true;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The write already failed; its exception is the one to report. A leftover .tmp file is ignored by reads.
-        }
     }
 }
