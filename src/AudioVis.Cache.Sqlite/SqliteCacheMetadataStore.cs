@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
@@ -19,8 +20,11 @@ internal sealed class SqliteCacheMetadataStore : ICacheMetadataStore, IAsyncDisp
 {
     private const string Columns = "descriptor_id, profile_revision_hash, parameters, source_content_hash, calculator_id, calculator_version, analyzed_at_utc_ticks, analyzed_at_offset_minutes";
 
+    private const int MaxCachedParameters = 256;
+
     private readonly SqliteCacheDatabase _database;
     private readonly bool _ownsDatabase;
+    private readonly ConcurrentDictionary<string, AnalysisParameters> _parameters = new(StringComparer.Ordinal);
 
     public SqliteCacheMetadataStore(SqliteCacheDatabase database, bool ownsDatabase)
     {
@@ -185,6 +189,26 @@ internal sealed class SqliteCacheMetadataStore : ICacheMetadataStore, IAsyncDisp
         }
     }
 
+    /// <summary>
+    /// Parses stored parameters once per distinct text: a database holds a handful of profiles' parameters, and sharing
+    /// one instance also lets the record's revision check hash it once (ProfileRevisionHash.Compute memoizes per instance).
+    /// </summary>
+    private AnalysisParameters ParseParameters(string canonicalText)
+    {
+        if (_parameters.TryGetValue(canonicalText, out var parsed))
+        {
+            return parsed;
+        }
+
+        parsed = AnalysisParameters.ParseCanonicalText(canonicalText);
+        if (_parameters.Count >= MaxCachedParameters)
+        {
+            _parameters.Clear();
+        }
+
+        return _parameters.GetOrAdd(canonicalText, parsed);
+    }
+
     private CacheMetadataRecord ReadRecord(CacheKey key, SqliteDataReader reader)
     {
         var descriptorText = reader.GetString(0);
@@ -195,7 +219,7 @@ internal sealed class SqliteCacheMetadataStore : ICacheMetadataStore, IAsyncDisp
                 key,
                 DescriptorId.Parse(descriptorText),
                 ProfileRevisionHash.Parse(reader.GetString(1)),
-                reader.IsDBNull(2) ? null : AnalysisParameters.ParseCanonicalText(reader.GetString(2)),
+                reader.IsDBNull(2) ? null : ParseParameters(reader.GetString(2)),
                 reader.GetString(3),
                 reader.GetString(4),
                 checked((int)reader.GetInt64(5)),

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,6 +10,10 @@ namespace AudioVis.Cache.Profiles;
 /// </summary>
 public sealed record ProfileRevisionHash
 {
+    // Parameters are immutable (init-only; `with` makes a new instance), so a hash computed for an instance stays right.
+    // Stores that parse the same canonical text once and hand out one instance then hash it once, not per record.
+    private static readonly ConditionalWeakTable<AnalysisParameters, ProfileRevisionHash> Computed = [];
+
     private readonly int _hashCode;
 
     private ProfileRevisionHash(string value)
@@ -29,8 +34,7 @@ public sealed record ProfileRevisionHash
     public static ProfileRevisionHash Compute(AnalysisParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(parameters.ToCanonicalText()));
-        return new ProfileRevisionHash(Convert.ToHexStringLower(bytes));
+        return Computed.GetValue(parameters, static p => new ProfileRevisionHash(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(p.ToCanonicalText())))));
     }
 
     /// <summary>Parses a stored hash.</summary>
