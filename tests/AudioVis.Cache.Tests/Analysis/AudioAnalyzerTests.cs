@@ -16,11 +16,11 @@ public sealed class AudioAnalyzerTests
     // parameters and that time). Computed once; a change means the blob bytes changed.
     internal static readonly IReadOnlyDictionary<string, string> Golden = new Dictionary<string, string>
     {
-        ["sine"] = "457e523a46db53e7c91d3c23d9779b004b2a50683ce288a71dfad74d64a1d021",
-        ["sweep"] = "5a0cf7a80d5628f0fbce306787fa6956b0b5d8252340c2988226a2d501d12f34",
-        ["noise"] = "86ed5e5ae365d3a69ac3e32fbc6a2136f4d5bd63bc07c43b7f31930bbf19d3c5",
-        ["clicks"] = "37d809aa26867dfcff3777ba83c7734f02a5cd33933a38616b9deb5406966a03",
-        ["stereo"] = "268271ff30065cb586f93609a625ae1d4aca4d0d2298f9902ba249fd589aa59f",
+        ["sine"] = "5f5bb55a5b3e6c13423176f316f7e546f2d5e0a72127b74a85d7c4003b328d24",
+        ["sweep"] = "f1dec58911007f6bb3c08ff04c7e3f2a76eed93b9cde98becee61b3b3efe3941",
+        ["noise"] = "e9b407e3e7c7f8ca40e6db5118d0d1a30eb3632095a7f076076ef67ab4aba1f4",
+        ["clicks"] = "ba729dba9fdcdaa78ec9f568a00956d4bdd61bd5ed3dbba31d39a6bfbaaffc31",
+        ["stereo"] = "d807464cecb74e05990496e9aae4d943a42f777e776b3b8eaffde244da1490c0",
     };
 
     private static readonly DescriptorId[] All = [.. AnalyzerGolden.AllDescriptors];

@@ -123,6 +123,15 @@ public sealed class CacheDiffCalculatorTests
         });
     }
 
+    // Issue #9 item 8: mfcc v4 sums every bin inside each mel triangle (Essentia's rule); entries from v3 are stale.
+    [Test]
+    public void Compute_MfccCachedByVersion3BeforeTheMelBandFix_IsStaleWithCalculatorChanged()
+    {
+        var diff = Diff([Intent("e", "mfcc@L")], [Records.Make(Key, "mfcc@L", Profile.Parameters, calculatorVersion: 3)]);
+
+        Assert.That(diff.GetStaleReasons(DescriptorId.Parse("mfcc@L")), Is.EqualTo(new StaleReason[] { new CalculatorChanged("mfcc", 3, "mfcc", 4) }));
+    }
+
     [Test]
     public void Compute_RevisionDiffersButParametersUnknown_IsRevisionUnknown()
     {

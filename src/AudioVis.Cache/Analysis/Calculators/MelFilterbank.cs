@@ -1,10 +1,12 @@
 namespace AudioVis.Cache.Analysis.Calculators;
 
 /// <summary>
-/// Essentia <c>MelBands</c> filters (HTK mel, weighting "warping", normalisation "unit_sum"): band b spans the mel-equidistant
-/// frequencies f_b, f_{b+1}, f_{b+2}; bin j (at j·Δf, for round(f_b/Δf) ≤ j &lt; round(f_{b+2}/Δf)) weighs
-/// (mel(j·Δf) − mel(f_b)) / (mel(f_{b+1}) − mel(f_b)) on the rising side and the mirror on the falling side; each filter is
-/// divided by its sum, and a filter with no bin stays empty (its energy is 0).
+/// Essentia <c>MelBands</c> filters (HTK mel, weighting "warping", normalisation "unit_sum", as its <c>TriangularBands</c>
+/// builds them): band b spans the mel-equidistant frequencies f_b, f_{b+1}, f_{b+2} and holds every bin inside the
+/// triangle, ceil(f_b/Δf) ≤ j ≤ floor(f_{b+2}/Δf) (never past Nyquist); bin j (at j·Δf) weighs
+/// (mel(j·Δf) − mel(f_b)) / (mel(f_{b+1}) − mel(f_b)) below f_{b+1} and (mel(f_{b+2}) − mel(j·Δf)) / (mel(f_{b+2}) − mel(f_{b+1}))
+/// from it on (a bin exactly on an edge weighs 0); each filter is divided by its sum, and a filter with no bin, or no
+/// weight, stays empty (its energy is 0; Essentia throws).
 /// </summary>
 internal sealed class MelFilterbank
 {
@@ -36,25 +38,21 @@ internal sealed class MelFilterbank
             var melB = MelScale.FromHz(frequencies[b]);
             var melCenter = MelScale.FromHz(frequencies[b + 1]);
             var melEnd = MelScale.FromHz(frequencies[b + 2]);
-            var begin = Math.Min((int)Math.Floor((frequencies[b] / binWidth) + 0.5), context.BinCount);
-            var end = Math.Min((int)Math.Floor((frequencies[b + 2] / binWidth) + 0.5), context.BinCount);
-            var filter = new double[Math.Max(end - begin, 0)];
+            // Every bin inside [f_b, f_{b+2}] (Essentia TriangularBands since 2.1-beta5; before, round(f_b/Δf) ≤ j < round(f_{b+2}/Δf)).
+            var begin = Math.Min((int)Math.Ceiling(frequencies[b] / binWidth), context.BinCount);
+            var last = Math.Min((int)Math.Floor(frequencies[b + 2] / binWidth), context.BinCount - 1);
+            var filter = new double[Math.Max(last - begin + 1, 0)];
             var sum = 0.0;
-            for (var j = begin; j < end; j++)
+            for (var j = begin; j <= last; j++)
             {
                 var hz = j * binWidth;
-                var w = 0.0;
-                if (hz >= frequencies[b] && hz < frequencies[b + 1])
-                {
-                    w = (MelScale.FromHz(hz) - melB) / (melCenter - melB);
-                }
-                else if (hz >= frequencies[b + 1] && hz < frequencies[b + 2])
-                {
-                    w = (melEnd - MelScale.FromHz(hz)) / (melEnd - melCenter);
-                }
+                var w = hz < frequencies[b + 1]
+                    ? (MelScale.FromHz(hz) - melB) / (melCenter - melB)
+                    : (melEnd - MelScale.FromHz(hz)) / (melEnd - melCenter);
 
-                filter[j - begin] = w;
-                sum += w;
+                // j·Δf can fall an ulp outside the triangle next to an edge on a bin; the triangle is 0 there.
+                filter[j - begin] = Math.Max(w, 0.0);
+                sum += filter[j - begin];
             }
 
             if (sum > 0)

@@ -8,10 +8,13 @@ namespace AudioVis.Cache.Analysis.Calculators;
 /// <c>20·log10(max(E, 1e-10))</c>; orthonormal DCT-II; the first 13 coefficients.
 /// </summary>
 /// <remarks>
-/// Version 3: the filter weights and the DCT matrix are rounded to float; each band energy is a float dot product over the
-/// band's bins padded with zero weights to whole blocks of 16, and each coefficient one over the 40 band logs padded with
-/// zeros to 48, both in <see cref="FloatReductions"/> order; the band logs are <see cref="FastLog"/>'s. (Version 2: double
-/// weights and sums in <see cref="FixedOrderSum"/> order and a double DCT; version 1: <c>Math.Log10</c> in double.)
+/// Version 4: each band holds every bin inside its triangle, ceil(f_b/Δf) ≤ j ≤ floor(f_{b+2}/Δf), as Essentia's
+/// <c>TriangularBands</c> has since 2.1-beta5 (version 3 used round(f_b/Δf) ≤ j &lt; round(f_{b+2}/Δf), the older rule, which
+/// drops a triangle's last bin when the triangle ends less than half a bin past it). As in version 3, the filter weights
+/// and the DCT matrix are rounded to float; each band energy is a float dot product over the band's bins padded with zero
+/// weights to whole blocks of 16, and each coefficient one over the 40 band logs padded with zeros to 48, both in
+/// <see cref="FloatReductions"/> order; the band logs are <see cref="FastLog"/>'s. (Version 2: double weights and sums in
+/// <see cref="FixedOrderSum"/> order and a double DCT; version 1: <c>Math.Log10</c> in double.)
 /// </remarks>
 internal sealed class MfccCalculator : DescriptorCalculatorBase
 {
@@ -23,7 +26,7 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
     public const double SilenceThreshold = 1e-10;
 
     public MfccCalculator()
-        : base(CalculatorId, 3, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
+        : base(CalculatorId, 4, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
     {
     }
 

@@ -19,7 +19,7 @@ public class BuiltInCalculatorsTests
     private static readonly (string Name, string Calculator, int Version, string Unit)[] DocumentedCatalogue =
     [
         ("chroma", "chroma", 2, "linear"),
-        ("mfcc", "mfcc", 3, "dB"),
+        ("mfcc", "mfcc", 4, "dB"),
         ("onset.strength", "onset", 3, "linear"),
         ("peak", "time", 3, "linear"),
         ("rms", "time", 3, "linear"),

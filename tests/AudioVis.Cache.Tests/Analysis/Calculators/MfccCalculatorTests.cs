@@ -19,6 +19,7 @@ public class MfccCalculatorTests
         });
     }
 
+    [TestCase(44100, 2048)]
     [TestCase(48000, 2048)]
     [TestCase(44100, 1024)]
     [TestCase(16000, 512)]
@@ -59,8 +60,9 @@ public class MfccCalculatorTests
     private static IDescriptorFrameComputer Computer(AnalysisContext context) =>
         BuiltInCalculators.All.Single(c => c.Id == "mfcc").CreateComputer(DescriptorId.Parse("mfcc"), context);
 
-    // Essentia MFCC defaults, rewritten from MelBands/DCT: 40 HTK-mel triangles (linear in mel) from 0 to min(11 kHz,
-    // Nyquist), unit sum, on power; 20·log10(max(E, 1e-10)); orthonormal DCT-II; 13 coefficients.
+    // Essentia MFCC defaults, rewritten from MelBands/TriangularBands/DCT: 40 HTK-mel triangles (linear in mel) from 0 to
+    // min(11 kHz, Nyquist) over every bin inside the triangle, ceil(f_b/Δf) ≤ j ≤ floor(f_{b+2}/Δf), unit sum, on power;
+    // 20·log10(max(E, 1e-10)); orthonormal DCT-II; 13 coefficients.
     private static double[] OracleMfcc(double[] power, int sr)
     {
         static double Mel(double f) => 2595 * Math.Log10(1 + (f / 700));
@@ -74,17 +76,12 @@ public class MfccCalculatorTests
         for (var b = 0; b < Bands; b++)
         {
             var weights = new double[power.Length];
-            for (var j = (int)((f[b] / df) + 0.5); j < Math.Min((int)((f[b + 2] / df) + 0.5), power.Length); j++)
+            for (var j = (int)Math.Ceiling(f[b] / df); j <= Math.Min((int)Math.Floor(f[b + 2] / df), power.Length - 1); j++)
             {
                 var hz = j * df;
-                if (hz >= f[b] && hz < f[b + 1])
-                {
-                    weights[j] = (Mel(hz) - Mel(f[b])) / (Mel(f[b + 1]) - Mel(f[b]));
-                }
-                else if (hz >= f[b + 1] && hz < f[b + 2])
-                {
-                    weights[j] = (Mel(f[b + 2]) - Mel(hz)) / (Mel(f[b + 2]) - Mel(f[b + 1]));
-                }
+                weights[j] = Math.Max(0, hz < f[b + 1]
+                    ? (Mel(hz) - Mel(f[b])) / (Mel(f[b + 1]) - Mel(f[b]))
+                    : (Mel(f[b + 2]) - Mel(hz)) / (Mel(f[b + 2]) - Mel(f[b + 1])));
             }
 
             var sum = weights.Sum();
