@@ -21,7 +21,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AudioVisCacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
+    /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue (the built-in calculators and those
+    /// registered with <see cref="AddCalculator(IAudioVisCacheBuilder, IDescriptorCalculator)"/>), the intent bus, the differ,
     /// the diff scheduler, an in-memory cache metadata store and history store (retention from
     /// <see cref="ConfigureHistory"/>), the feature store (on disk under
     /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory), the track audio resolver (files under
