@@ -21,7 +21,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AudioVisCacheServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue, the intent bus, the differ,
+    /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue (the built-in calculators and those
+    /// registered with <see cref="AddCalculator(IAudioVisCacheBuilder, IDescriptorCalculator)"/>), the intent bus, the differ,
     /// the diff scheduler, an in-memory cache metadata store and history store (retention from
     /// <see cref="ConfigureHistory"/>), the feature store (on disk under
     /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory), the track audio resolver (files under
@@ -49,7 +50,11 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
         services.TryAddSingleton<IProjectTimebase>(sp => new TimeProviderProjectTimebase(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IDescriptorCatalog>(DescriptorCatalog.Default);
+        // The built-in calculators plus every IDescriptorCalculator the host registered (AddCalculator); the catalogue is theirs,
+        // so the differ knows the host's descriptors and versions, and the analyzer computes them in its single pass.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AudioVisCacheOptions>, HostCalculatorsValidator>());
+        services.TryAddSingleton(sp => CalculatorRegistry.WithHostCalculators(sp.GetServices<IDescriptorCalculator>()));
+        services.TryAddSingleton<IDescriptorCatalog>(sp => sp.GetRequiredService<CalculatorRegistry>().Catalog);
         services.TryAddSingleton<ICacheMetadataStore, InMemoryCacheMetadataStore>();
         services.AddOptions<HistoryRetentionOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryRetentionOptions>, HistoryRetentionOptionsValidator>());
@@ -75,7 +80,7 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IFeatureStore>(),
             sp.GetRequiredService<ICacheMetadataStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            CalculatorRegistry.BuiltIn));
+            sp.GetRequiredService<CalculatorRegistry>()));
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
@@ -134,6 +139,46 @@ public static class AudioVisCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(profile);
         builder.Services.Configure<AudioVisCacheOptions>(o => o.Profiles.Add(profile));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a descriptor calculator of the host: its descriptors join the catalogue (<see cref="IDescriptorCatalog"/>), the
+    /// differ uses its version for staleness, and the analyzer computes them in the same decode and STFT pass as the built-in
+    /// ones. The same as registering it as a singleton <see cref="IDescriptorCalculator"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="calculator">The calculator; stateless and thread-safe (see <see cref="IDescriptorCalculator"/>).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">
+    /// The calculator's id is malformed (it follows the descriptor name grammar) or is a built-in calculator's id. A clash with
+    /// another host calculator (id or descriptor name) fails options validation at start-up (<see cref="OptionsValidationException"/>).
+    /// </exception>
+    public static IAudioVisCacheBuilder AddCalculator(this IAudioVisCacheBuilder builder, IDescriptorCalculator calculator)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(calculator);
+        CalculatorRegistry.CheckHostCalculatorId(calculator, nameof(calculator));
+        builder.Services.AddSingleton(calculator);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a descriptor calculator of the host, created by the container as a singleton (see
+    /// <see cref="AddCalculator(IAudioVisCacheBuilder, IDescriptorCalculator)"/>); registering one type twice is harmless.
+    /// </summary>
+    /// <typeparam name="TCalculator">The calculator type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>
+    /// The id is checked at start-up: a malformed id, a built-in calculator's id, or a clash with another host calculator (id or
+    /// descriptor name) fails options validation (<see cref="OptionsValidationException"/>, naming the id).
+    /// </remarks>
+    public static IAudioVisCacheBuilder AddCalculator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCalculator>(this IAudioVisCacheBuilder builder)
+        where TCalculator : class, IDescriptorCalculator
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDescriptorCalculator, TCalculator>());
         return builder;
     }
 

@@ -130,10 +130,161 @@ public sealed class AnalysisRegistrationTests
             Throws.TypeOf<OptionsValidationException>().With.Message.Contains("AudioVisCacheOptions.AudioRoot 'a\0b' is not a valid path"));
     }
 
+    [Test]
+    public void AddAudioVisCache_NoHostCalculators_CatalogueIsTheDefault()
+    {
+        using var provider = new ServiceCollection().AddAudioVisCache().Services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<IDescriptorCatalog>(), Is.SameAs(DescriptorCatalog.Default));
+    }
+
+    [Test]
+    public void AddCalculator_Generic_DescriptorsJoinTheCatalogueAtTheCalculatorVersion_AndTwiceIsHarmless()
+    {
+        using var provider = new ServiceCollection()
+            .AddAudioVisCache()
+            .AddCalculator<EnergyCalculator>()
+            .AddCalculator<EnergyCalculator>()
+            .Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var catalog = provider.GetRequiredService<IDescriptorCatalog>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(catalog.TryGetDefinition(DescriptorId.Parse("energy.total@L"), out var definition), Is.True);
+            Assert.That(definition!.CalculatorId, Is.EqualTo("energy"));
+            Assert.That(definition.CalculatorVersion, Is.EqualTo(4));
+            Assert.That(catalog.Definitions, Has.Count.EqualTo(DescriptorCatalog.Default.Definitions.Count + 1));
+            Assert.That(catalog.TryGetDefinition(DescriptorId.Parse("rms"), out _), Is.True, "the built-ins stay");
+        });
+    }
+
+    [Test]
+    public async Task HostRegisteredDescriptorCalculatorService_IsComputedByTheAnalyzer()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IDescriptorCalculator>(new EnergyCalculator());
+        using var provider = services.AddAudioVisCache().UseTrackAudioResolver<GoldenResolver>().Services.BuildServiceProvider();
+        var request = new AnalysisRequest(AnalysisProfile.Default, "stereo", [DescriptorId.Parse("energy.total@mid"), DescriptorId.Parse("rms@mid")]);
+
+        var records = await provider.GetRequiredService<IAudioAnalyzer>().AnalyzeAsync(request, null);
+
+        Assert.That(records.Select(r => $"{r.Descriptor} {r.CalculatorId} v{r.CalculatorVersion}"), Is.EqualTo(new[] { "energy.total@mid energy v4", "rms@mid time v3" }));
+    }
+
+    [Test]
+    public void AddCalculator_IdOfABuiltIn_ThrowsNamingIt()
+    {
+        var builder = new ServiceCollection().AddAudioVisCache();
+
+        var ex = Assert.Throws<ArgumentException>(() => builder.AddCalculator(new NamedCalculator("spectral")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ParamName, Is.EqualTo("calculator"));
+            Assert.That(ex.Message, Does.StartWith($"Calculator id 'spectral' of {typeof(NamedCalculator).FullName} is the id of a built-in calculator; give the host's calculator its own id."));
+        });
+    }
+
+    [TestCase("Energy")]
+    [TestCase("energy@L")]
+    [TestCase("energy..total")]
+    [TestCase("")]
+    public void AddCalculator_MalformedId_ThrowsNamingIt(string id)
+    {
+        var builder = new ServiceCollection().AddAudioVisCache();
+
+        var ex = Assert.Throws<ArgumentException>(() => builder.AddCalculator(new NamedCalculator(id)));
+
+        Assert.That(ex!.Message, Does.StartWith($"Calculator id '{id}' of {typeof(NamedCalculator).FullName} is malformed: use dot-separated segments"));
+    }
+
+    [Test]
+    public void Options_TwoHostCalculatorsWithOneId_FailValidationWithExactText()
+    {
+        using var provider = new ServiceCollection()
+            .AddAudioVisCache()
+            .AddCalculator(new NamedCalculator("energy"))
+            .AddCalculator<EnergyCalculator>()
+            .Services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value);
+
+        Assert.That(ex!.Failures, Is.EqualTo(new[]
+        {
+            $"Calculator id 'energy' is registered twice, by {typeof(NamedCalculator).FullName} and {typeof(EnergyCalculator).FullName}; give each calculator its own id.",
+        }));
+    }
+
+    [Test]
+    public void Options_HostCalculatorMalformedIdThroughTheContainer_FailsValidationNamingIt()
+    {
+        using var provider = new ServiceCollection().AddAudioVisCache().AddCalculator<MalformedCalculator>().Services.BuildServiceProvider();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => provider.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value,
+                Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Calculator id 'Energy' of"));
+            Assert.That(
+                () => provider.GetRequiredService<IDescriptorCatalog>(),
+                Throws.ArgumentException.With.Message.Contains("Calculator id 'Energy' of"),
+                "resolved without the options, the catalogue fails the same way");
+        });
+    }
+
+    [Test]
+    public void Options_HostDescriptorNameOfABuiltIn_FailsValidationNamingIt()
+    {
+        using var provider = new ServiceCollection()
+            .AddAudioVisCache()
+            .AddCalculator(new NamedCalculator("mine", "rms"))
+            .Services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value);
+
+        Assert.That(ex!.Failures, Is.EqualTo(new[]
+        {
+            "The calculators registered by the host do not fit the catalogue: The descriptor catalogue has two definitions named 'rms'.",
+        }));
+    }
+
     private sealed class GoldenResolver : ITrackAudioResolver
     {
         public IAudioSource Open(string trackRef) => AnalyzerGolden.Source(trackRef);
 
         public string? GetChangeToken(string trackRef) => null;
+    }
+
+    /// <summary>A host's calculator with a parameterless constructor: total power per frame.</summary>
+    private sealed class EnergyCalculator() : NamedCalculator("energy", "energy.total", 4);
+
+    private sealed class MalformedCalculator() : NamedCalculator("Energy", "energy.total");
+
+    private class NamedCalculator(string id, string descriptor = "energy.total", int version = 1) : IDescriptorCalculator
+    {
+        public string Id => id;
+
+        public int Version => version;
+
+        public IReadOnlyList<DescriptorDefinition> Definitions { get; } = [new DescriptorDefinition(descriptor, string.IsNullOrEmpty(id) ? "x" : id, version, "power", "Total power.")];
+
+        public IDescriptorFrameComputer CreateComputer(DescriptorId descriptor, AnalysisContext context) => new TotalPower();
+
+        private sealed class TotalPower : IDescriptorFrameComputer
+        {
+            public int ValuesPerFrame => 1;
+
+            public void Compute(in AnalysisFrame frame, Span<float> values)
+            {
+                var sum = 0f;
+                foreach (var p in frame.Power)
+                {
+                    sum += p;
+                }
+
+                values[0] = sum;
+            }
+        }
     }
 }

@@ -58,6 +58,28 @@ public class CalculatorRegistryTests
     }
 
     [Test]
+    public void WithHostCalculators_None_IsTheBuiltInRegistry()
+    {
+        Assert.That(CalculatorRegistry.WithHostCalculators([]), Is.SameAs(CalculatorRegistry.BuiltIn));
+    }
+
+    [Test]
+    public void WithHostCalculators_SameInstanceTwice_CountsOnceAfterTheBuiltIns()
+    {
+        var custom = new FakeCalculator("energy", 1, new DescriptorDefinition("energy.total", "energy", 1, "power", "Total power."));
+
+        var registry = CalculatorRegistry.WithHostCalculators([custom, custom]);
+
+        Assert.That(registry.Calculators, Is.EqualTo([.. BuiltInCalculators.All, custom]));
+    }
+
+    [Test]
+    public void BuiltIn_Catalog_IsTheDefaultCatalogue()
+    {
+        Assert.That(CalculatorRegistry.BuiltIn.Catalog, Is.SameAs(DescriptorCatalog.Default));
+    }
+
+    [Test]
     public void FromCalculators_TwoCalculatorsWithOneId_Throws()
     {
         var a = new FakeCalculator("x", 1, new DescriptorDefinition("x.a", "x", 1, "linear", "A."));
