@@ -162,29 +162,36 @@ public sealed partial class RegenerationQueueTests
     public void Dispose_FromStatusHandlerWhileAnalyzerIgnoresCancellation_CompletesAfterDisposeTimeout([Values] DisposeCall call)
     {
         // A real clock: the dispose timeout must elapse by itself while the handler's thread is long gone.
-        var h = new QueueHarness(o => o.DisposeTimeout = TimeSpan.FromMilliseconds(300), queueTime: TimeProvider.System);
+        var h = new QueueHarness(
+            o =>
+            {
+                o.MaxDegreeOfParallelism = 2;
+                o.DisposeTimeout = TimeSpan.FromMilliseconds(300);
+            },
+            queueTime: TimeProvider.System);
         h.Analyzer.HonorCancellation = false;
         h.Analyzer.Hold();
-        h.Availability.SetAvailable(false);
-        var first = h.Queue.Enqueue(Request("a.wav", "rms"));
+        var running = h.Queue.Enqueue(Request("a.wav", "rms"));
+        Within(() => h.Analyzer.WaitForCallsAsync(1), "the first job runs");
         var disposer = new HandlerDisposer(h.Queue, call);
         using var subscription = h.Queue.Subscribe(e =>
         {
-            if (e.JobId == first.JobId && e.Status == RegenerationStatus.Running)
+            if (e.Key == Key("b.wav") && e.Status == RegenerationStatus.Running)
             {
                 disposer.DisposeOnce();
             }
         });
-        h.Availability.SetAvailable(true);
+        var second = h.Queue.Enqueue(Request("b.wav", "rms"));
 
         disposer.AssertReturned();
         Within(() => h.Queue.DisposeAsync().AsTask(), "the disposal completes once its timeout elapsed");
         h.Analyzer.Release();
         Assert.Multiple(() =>
         {
-            Assert.That(first.Completion.IsCompletedSuccessfully && first.Completion.Result.Status == RegenerationStatus.Cancelled, Is.True);
             Assert.That(h.Logs.GetSnapshot().Count(r => r.Id.Id == 2007), Is.EqualTo(1), "the timeout was logged");
+            Assert.That(h.Analyzer.CallCount, Is.EqualTo(1), "the job whose Running handler disposed never reached the analyzer");
         });
+        AssertEveryJobEnded(h, [running, second], firstStatus: RegenerationStatus.Cancelled);
     }
 
     [Test]
