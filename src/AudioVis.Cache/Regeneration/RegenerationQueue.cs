@@ -367,7 +367,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     {
         // Status and job-ended handlers run under the lock (IRegenerationQueue remarks), and System.Threading.Lock is
         // re-entrant, so a handler that disposes would otherwise run the whole disposal in the middle of the operation
-        // that raised the event: finishing jobs the caller is still walking, and waiting for running jobs whose
+        // that raised the event: ending jobs the caller is in the middle of changing or walking, and waiting for running jobs whose
         // completion needs the lock this thread holds (the dispose timeout cannot rescue it: its continuation needs the
         // lock too). Raising events outside the lock would avoid re-entrancy altogether, but every emit site would need
         // a per-job ordered hand-off and handlers would no longer see the queue in the state the event describes; the
