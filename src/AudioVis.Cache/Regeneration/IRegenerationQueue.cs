@@ -21,6 +21,13 @@ namespace AudioVis.Cache.Regeneration;
 /// descriptors and nothing else, so a job (failed or not) leaves every other entry untouched.</para>
 /// <para>Thread-safe. Status handlers run synchronously, in order, while the queue holds its lock: keep them
 /// short (calling the queue from a handler is allowed).</para>
+/// <para><b>Disposal.</b> Disposing stops the queue: waiting jobs end <see cref="RegenerationStatus.Cancelled"/>,
+/// running ones are cancelled and awaited up to <see cref="RegenerationOptions.DisposeTimeout"/>, then reported
+/// cancelled, and every job's history entry is appended before the dispose task completes. Disposing from a status
+/// handler (synchronously or not, also through a container's <c>Dispose</c> or a continuation the handler ran inline)
+/// is allowed: the queue stops taking work at once, the rest runs after the handler returns, and a synchronous
+/// <c>Dispose</c> there returns without waiting for it; await <see cref="IAsyncDisposable.DisposeAsync"/> (same task)
+/// to know when it is done.</para>
 /// </remarks>
 public interface IRegenerationQueue : IAsyncDisposable
 {

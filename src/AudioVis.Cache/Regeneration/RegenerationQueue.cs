@@ -328,21 +328,76 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         }
     }
 
-    // Lets hosts dispose a container synchronously (`using var provider`): the dispose timeout bounds the wait, and
-    // DisposeCoreAsync continues on the thread pool, so blocking here cannot deadlock on a captured context.
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>Disposes the queue; see <see cref="DisposeAsync"/>.</summary>
+    /// <remarks>
+    /// From any thread that does not hold the queue's lock this blocks until the disposal completes (bounded by
+    /// <see cref="RegenerationOptions.DisposeTimeout"/>), so hosts can dispose a container synchronously
+    /// (<c>using var provider</c>): <see cref="DisposeCoreAsync"/> continues on the thread pool, so blocking here cannot
+    /// deadlock on a captured context. Called from a status or job-ended handler (or a continuation such a handler ran
+    /// inline, or <c>ServiceProvider.Dispose</c> inside one) it only starts the disposal and returns at once: the rest
+    /// needs the lock that a caller further up this very stack holds, so blocking would wait for itself (issue #9).
+    /// </remarks>
+    public void Dispose()
+    {
+        var disposal = DisposeAsync().AsTask();
+        if (_lock.IsHeldByCurrentThread)
+        {
+            // Nobody will observe the task this caller cannot wait for: log a failure instead of leaving it unobserved.
+            disposal.ContinueWith(
+                static (task, state) => Log.DisposeFailed((ILogger)state!, task.Exception!.GetBaseException()),
+                _logger,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return;
+        }
 
+        disposal.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Stops the queue: new calls throw <see cref="ObjectDisposedException"/>, waiting jobs end
+    /// <see cref="RegenerationStatus.Cancelled"/>, running jobs are cancelled and awaited up to
+    /// <see cref="RegenerationOptions.DisposeTimeout"/> (then reported cancelled), and the history entries of every job
+    /// are appended before the returned task completes. Safe to call from any thread, a status handler included: there
+    /// the queue stops taking work at once and the rest runs once the handler has returned.
+    /// </summary>
+    /// <returns>A task that completes when the disposal is done; every call returns the same task.</returns>
     public ValueTask DisposeAsync()
     {
+        // Status and job-ended handlers run under the lock (IRegenerationQueue remarks), and System.Threading.Lock is
+        // re-entrant, so a handler that disposes would otherwise run the whole disposal in the middle of the operation
+        // that raised the event: ending jobs the caller is in the middle of changing or walking, and waiting for running jobs whose
+        // completion needs the lock this thread holds (the dispose timeout cannot rescue it: its continuation needs the
+        // lock too). Raising events outside the lock would avoid re-entrancy altogether, but every emit site would need
+        // a per-job ordered hand-off and handlers would no longer see the queue in the state the event describes; the
+        // narrow fix keeps the documented synchronous, in-order delivery and defers only the disposal.
+        var reentered = _lock.IsHeldByCurrentThread;
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (Interlocked.CompareExchange(ref _disposeTask, completion.Task, null) is { } existing)
         {
             return new ValueTask(existing);
         }
 
-        return new ValueTask(DisposeAndSignalAsync(completion));
+        if (reentered)
+        {
+            // Stop intake now, without touching the jobs the caller up the stack may be in the middle of: later calls
+            // throw ObjectDisposedException and the dispatcher starts nothing more. The rest runs on the thread pool and
+            // enters the lock once this thread has released it; its timeout starts then.
+            Volatile.Write(ref _disposed, true);
+            _ready.Writer.TryComplete();
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Queue.DisposeAndSignalAsync(state.Completion), (Queue: this, Completion: completion), preferLocal: false);
+        }
+        else
+        {
+            // Synchronous up to the timed wait, so the dispose timeout starts when DisposeAsync is called.
+            _ = DisposeAndSignalAsync(completion);
+        }
+
+        return new ValueTask(completion.Task);
     }
 
+    /// <summary>Runs the disposal and completes <paramref name="completion"/>, the one task every caller gets (so a failure is observed by whoever awaits it).</summary>
     private async Task DisposeAndSignalAsync(TaskCompletionSource completion)
     {
         try
@@ -353,7 +408,6 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         catch (Exception ex)
         {
             completion.SetException(ex);
-            throw;
         }
     }
 
@@ -668,13 +722,24 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             else
             {
                 AnalysisRequest request;
+                bool disposing;
                 lock (_lock)
                 {
                     request = new AnalysisRequest(profile, job.Key.TrackRef, job.Descriptors);
                     EmitLocked(job, RegenerationStatus.Running);
+
+                    // A handler of the Running event may have disposed the queue (its cancellation comes once the lock is free).
+                    disposing = _disposed;
                 }
 
-                records = await _analyzer.AnalyzeAsync(request, _subscribers.HasSubscribers ? job : null, job.Cancellation!.Token).ConfigureAwait(false);
+                if (disposing)
+                {
+                    cancelled = true;
+                }
+                else
+                {
+                    records = await _analyzer.AnalyzeAsync(request, _subscribers.HasSubscribers ? job : null, job.Cancellation!.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (job.Cancellation!.IsCancellationRequested)

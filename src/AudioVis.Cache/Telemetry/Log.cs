@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Auto-regeneration skipped the diff of {TrackRef} / {AnalysisProfileId}.")]
     public static partial void AutoRegenerateSkipped(ILogger logger, string trackRef, string analysisProfileId, Exception exception);
 
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Disposing the regeneration queue, started synchronously from a status or job-ended handler, failed.")]
+    public static partial void DisposeFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Appending {Count} history entries failed; they are missing from the audit history.")]
     public static partial void HistoryAppendFailed(ILogger logger, int count, Exception exception);
 

@@ -13,7 +13,7 @@ using static AudioVis.Cache.Tests.Regeneration.QueueHarness;
 
 namespace AudioVis.Cache.Tests.Regeneration;
 
-public sealed class RegenerationQueueTests
+public sealed partial class RegenerationQueueTests
 {
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(20);
 
