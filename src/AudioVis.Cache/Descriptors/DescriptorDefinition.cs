@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using AudioVis.Cache.Profiles;
 
 namespace AudioVis.Cache.Descriptors;
@@ -102,6 +104,13 @@ public sealed record DescriptorDefinition
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, CalculatorId, CalculatorVersion, Unit, Summary, SuffixRange, DependencyMask);
+
+    // The generated ToString would print the dependency list's type name; print the names instead.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Name = {Name}, CalculatorId = {CalculatorId}, CalculatorVersion = {CalculatorVersion}, Unit = {Unit}, Summary = {Summary}, SuffixRange = {SuffixRange}, ParameterDependencies = [{string.Join(", ", ParameterDependencies)}]");
+        return true;
+    }
 
     /// <summary>Tells whether a descriptor name belongs to this definition.</summary>
     /// <param name="descriptorName">A descriptor name without a channel alias.</param>

@@ -67,4 +67,9 @@ public sealed class DescriptorDefinitionTests
         Assert.That(DescriptorCatalog.Default.TryGetDefinition(DescriptorId.Parse(descriptor), out var definition), Is.True);
         Assert.That(string.Join(',', definition!.ParameterDependencies), Is.EqualTo(expected));
     }
+    [Test]
+    public void ToString_ListsTheDependencyNames() =>
+        Assert.That(
+            new DescriptorDefinition("custom.x", "custom", 1, "linear", "x", parameterDependencies: ["hop_size", "window_size"]).ToString(),
+            Is.EqualTo("DescriptorDefinition { Name = custom.x, CalculatorId = custom, CalculatorVersion = 1, Unit = linear, Summary = x, SuffixRange = , ParameterDependencies = [window_size, hop_size] }"));
 }
