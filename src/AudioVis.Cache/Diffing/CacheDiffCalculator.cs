@@ -157,6 +157,11 @@ internal static class CacheDiffCalculator
     }
 
     /// <summary>Returns the reasons a record is stale, in the fixed order profile, source, calculator; <see langword="null"/> when it is current.</summary>
+    /// <remarks>
+    /// The profile is compared only on the parameters the descriptor depends on (<see cref="DescriptorDefinition.ParameterDependencies"/>):
+    /// an entry computed under an older revision whose dependencies are unchanged is current, and keeps the revision hash it
+    /// was computed with. Without the entry's parameters, any revision difference is <see cref="RevisionUnknown"/>.
+    /// </remarks>
     internal static StaleReason[]? GetStaleReasons(
         CacheKey key,
         CacheMetadataRecord record,
@@ -169,9 +174,9 @@ internal static class CacheDiffCalculator
         {
             (reasons ??= []).Add(new ProfileDeleted(key.AnalysisProfileId));
         }
-        else if (!record.ProfileRevisionHash.Equals(profile.RevisionHash))
+        else if (!record.ProfileRevisionHash.Equals(profile.RevisionHash) && ProfileReasonCache.Get(record, profile, definition.DependencyMask) is { } profileReason)
         {
-            (reasons ??= []).Add(ProfileReasonCache.Get(record, profile));
+            (reasons ??= []).Add(profileReason);
         }
 
         if (currentSourceHash is not null && !string.Equals(record.SourceContentHash, currentSourceHash, StringComparison.Ordinal))
@@ -188,26 +193,28 @@ internal static class CacheDiffCalculator
     }
 
     /// <summary>
-    /// Remembers the profile reason per {cached revision, current revision}: comparing parameters formats every value,
-    /// and the same pair recurs in every group and frame until the entries are regenerated. Bounded: cleared when full.
+    /// Remembers the profile reason per {cached revision, current revision, dependency set}: comparing parameters formats
+    /// every value, and the same pair recurs in every group and frame until the entries are regenerated. Bounded: cleared
+    /// when full.
     /// </summary>
     internal static class ProfileReasonCache
     {
         private const int Capacity = 1024;
-        private static readonly ConcurrentDictionary<(ProfileRevisionHash Cached, ProfileRevisionHash Current, bool ParametersKnown), StaleReason> Reasons = new();
+        private static readonly ConcurrentDictionary<(ProfileRevisionHash Cached, ProfileRevisionHash Current, bool ParametersKnown, int Dependencies), StaleReason?> Reasons = new();
 
-        public static StaleReason Get(CacheMetadataRecord record, AnalysisProfile profile)
+        /// <summary>
+        /// Returns why an entry whose revision differs from the profile's is stale, or <see langword="null"/> when only
+        /// parameters outside <paramref name="dependencyMask"/> changed.
+        /// </summary>
+        public static StaleReason? Get(CacheMetadataRecord record, AnalysisProfile profile, int dependencyMask)
         {
-            var key = (record.ProfileRevisionHash, profile.RevisionHash, record.Parameters is not null);
+            var key = (record.ProfileRevisionHash, profile.RevisionHash, record.Parameters is not null, dependencyMask);
             if (Reasons.TryGetValue(key, out var reason))
             {
                 return reason;
             }
 
-            var changes = record.Parameters is null ? [] : CompareParameters(record.Parameters, profile.Parameters);
-            reason = changes.Length > 0
-                ? new ProfileParametersChanged(changes)
-                : new RevisionUnknown(record.ProfileRevisionHash, profile.RevisionHash);
+            reason = Compute(record, profile, dependencyMask);
             if (Reasons.Count >= Capacity)
             {
                 Reasons.Clear();
@@ -216,16 +223,35 @@ internal static class CacheDiffCalculator
             Reasons.TryAdd(key, reason);
             return reason;
         }
+
+        private static StaleReason? Compute(CacheMetadataRecord record, AnalysisProfile profile, int dependencyMask)
+        {
+            if (record.Parameters is null)
+            {
+                return new RevisionUnknown(record.ProfileRevisionHash, profile.RevisionHash);
+            }
+
+            var changes = CompareParameters(record.Parameters, profile.Parameters);
+            if (changes.Length == 0)
+            {
+                // Different revisions of parameters that encode identically (a newer canonical format): nothing to name.
+                return new RevisionUnknown(record.ProfileRevisionHash, profile.RevisionHash);
+            }
+
+            var dependent = CompareParameters(record.Parameters, profile.Parameters, dependencyMask);
+            return dependent.Length > 0 ? new ProfileParametersChanged(dependent) : null;
+        }
     }
 
-    internal static ParameterChange[] CompareParameters(AnalysisParameters cached, AnalysisParameters current)
+    /// <summary>Lists the parameters that differ, in canonical order, keeping those whose bit is set in <paramref name="mask"/>.</summary>
+    internal static ParameterChange[] CompareParameters(AnalysisParameters cached, AnalysisParameters current, int mask = -1)
     {
         var from = cached.ToCanonicalPairs();
         var to = current.ToCanonicalPairs();
         var changes = new List<ParameterChange>();
         for (var i = 0; i < from.Count; i++)
         {
-            if (!string.Equals(from[i].Value, to[i].Value, StringComparison.Ordinal))
+            if ((mask & (1 << i)) != 0 && !string.Equals(from[i].Value, to[i].Value, StringComparison.Ordinal))
             {
                 changes.Add(new ParameterChange(from[i].Key, from[i].Value, to[i].Value));
             }

@@ -5,7 +5,8 @@ namespace AudioVis.Cache.Profiles;
 
 /// <summary>
 /// The parameters that decide what an analysis computes. Two profiles with equal parameters have the same
-/// <see cref="ProfileRevisionHash"/>; any change to a parameter makes cached descriptors of the profile stale.
+/// <see cref="ProfileRevisionHash"/>; a change to a parameter makes stale the cached descriptors that depend on it
+/// (<see cref="Descriptors.DescriptorDefinition.ParameterDependencies"/>).
 /// </summary>
 /// <remarks>
 /// Instances are immutable; use <c>with</c> expressions to derive variants and <see cref="Validate"/> (called by

@@ -70,7 +70,10 @@ public sealed record CacheMetadataRecord
     /// <summary>Gets the descriptor id.</summary>
     public DescriptorId Descriptor { get; }
 
-    /// <summary>Gets the revision hash of the profile parameters the entry was computed with.</summary>
+    /// <summary>
+    /// Gets the revision hash of the profile parameters the entry was computed with. It may differ from the profile's
+    /// current revision while the entry is current: the differ compares only the parameters the descriptor depends on.
+    /// </summary>
     public ProfileRevisionHash ProfileRevisionHash { get; }
 
     /// <summary>Gets the parameters the entry was computed with, when known.</summary>

@@ -146,12 +146,12 @@ public sealed class CacheDiffCalculatorTests
     [Test]
     public void Compute_SeveralReasons_AreListedInFixedOrder()
     {
-        var older = Profile.Parameters with { WindowFunction = WindowFunction.Hamming };
+        var older = Profile.Parameters with { HopSize = 1024 };
         var diff = Diff([Intent("e", "rms")], [Records.Make(Key, "rms", older, calculatorVersion: 0)], sourceHash: "new");
 
         Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[]
         {
-            new ProfileParametersChanged([new("window", "hamming", "hann")]),
+            new ProfileParametersChanged([new("hop_size", "1024", "512")]),
             new SourceChanged(Records.Source, "new"),
             new CalculatorChanged("time", 0, "time", TimeVersion),
         }));
@@ -202,5 +202,59 @@ public sealed class CacheDiffCalculatorTests
             Assert.That(b.GetHashCode(), Is.EqualTo(a.GetHashCode()));
             Assert.That(c, Is.Not.EqualTo(a), "owners differ");
         });
+    }
+    // Issue #9 item 3: an FFT-size edit marked the time-domain descriptors stale, though none of them reads the spectrum.
+    [Test]
+    public void Compute_FftSizeChanged_OnlySpectrumBasedDescriptorsStale()
+    {
+        var before = Profile.Parameters with { FftSize = 2048 };
+        var after = new AnalysisProfile("p", before with { FftSize = 4096 });
+        string[] timeDomain = ["peak", "rms", "waveform.minmax", "zcr"];
+        string[] spectral = ["chroma", "mfcc", "onset.strength", "spectral.centroid", "spectrum", "spectrum.bands32", "spectrum.db"];
+        string[] all = [.. timeDomain, .. spectral];
+        var diff = Diff([Intent("e", all)], [.. all.Select(d => Records.Make(Key, d, before))], after);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Current), Is.EqualTo(timeDomain));
+            Assert.That(Text(diff.Stale), Is.EqualTo(spectral));
+            foreach (var descriptor in spectral)
+            {
+                Assert.That(
+                    diff.GetStaleReasons(DescriptorId.Parse(descriptor)),
+                    Is.EqualTo(new StaleReason[] { new ProfileParametersChanged([new("fft_size", "2048", "4096")]) }),
+                    descriptor);
+            }
+        });
+    }
+    [Test]
+    public void Compute_OnlyIndependentParametersChanged_CurrentAndKeepsItsRevision()
+    {
+        var before = Profile.Parameters;
+        var after = new AnalysisProfile("p", before with { MinDecibels = -80, BandLayout = BandLayout.Mel, WindowFunction = WindowFunction.Hamming });
+        var record = Records.Make(Key, "rms", before);
+        var diff = Diff([Intent("e", "rms", "spectrum.db")], [record, Records.Make(Key, "spectrum.db", before)], after);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Current), Is.EqualTo(new[] { "rms" }));
+            Assert.That(record.ProfileRevisionHash, Is.EqualTo(Profile.RevisionHash).And.Not.EqualTo(after.RevisionHash));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("spectrum.db")), Is.EqualTo(new StaleReason[]
+            {
+                new ProfileParametersChanged([new("window", "hann", "hamming"), new("db_min", "-100", "-80")]),
+            }));
+        });
+    }
+
+    [Test]
+    public void Compute_RevisionDiffersWithoutParameters_RevisionUnknownEvenForIndependentEdits()
+    {
+        var after = new AnalysisProfile("p", Profile.Parameters with { FftSize = 4096 });
+        var diff = Diff([Intent("e", "rms")], [Records.Make(Key, "rms", Profile.Parameters, parametersKnown: false)], after);
+
+        Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[]
+        {
+            new RevisionUnknown(Profile.RevisionHash, after.RevisionHash),
+        }));
     }
 }

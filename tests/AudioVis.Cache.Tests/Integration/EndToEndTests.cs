@@ -65,7 +65,7 @@ public sealed class EndToEndTests
         var before = await Snapshot(services.Store);
 
         services.Time.Advance(TimeSpan.FromMinutes(5));
-        services.Profiles.Replace(new AnalysisProfile("hires", TestServices.HiRes.Parameters with { MinDecibels = -90 }, "HighRes FFT"));
+        services.Profiles.Replace(new AnalysisProfile("hires", TestServices.HiRes.Parameters with { HopSize = 2048 }, "HighRes FFT"));
         var diff = (await services.Scheduler.RunFrameAsync()).Single();
         var outcome = await queue.Regenerate(diff, DescriptorId.Parse("rms@mid")).Completion;
         var after = await Snapshot(services.Store);
@@ -86,6 +86,41 @@ public sealed class EndToEndTests
                     Assert.That(after[descriptor], Is.EqualTo(text), $"{descriptor} must be untouched");
                 }
             }
+        });
+    }
+
+    // Issue #9 item 3: an FFT-size edit regenerates only the spectrum-based entries; the time-domain ones stay current
+    // and keep the revision they were computed with.
+    [Test]
+    public async Task ProfileEdit_FftSize_RegeneratesOnlyDependentEntries_AndTheBannerConditionClears()
+    {
+        var audio = new InMemoryAudio();
+        await using var services = new TestServices(s => s.AddSingleton<ITrackAudioResolver>(audio));
+        var queue = services.Get<IRegenerationQueue>();
+        services.Bus.Publish(services.Intent("bars", Track, "hires", "spectrum.bands32@L", "rms@mid", "zcr"));
+        await services.Scheduler.RunFrameAsync();
+        await RegenerateAllAsync(queue, services.Scheduler);
+        var before = await Snapshot(services.Store);
+
+        var edited = new AnalysisProfile("hires", TestServices.HiRes.Parameters with { FftSize = 8192 }, "HighRes FFT");
+        services.Profiles.Replace(edited);
+        var stale = (await services.Scheduler.RunFrameAsync()).Single();
+        await RegenerateAllAsync(queue, services.Scheduler);
+        var current = (await services.Scheduler.RunFrameAsync()).Single();
+        var after = await Snapshot(services.Store);
+        var records = (await services.Store.GetRecordsAsync(Key)).ToDictionary(r => r.Descriptor.ToString());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stale.Stale.Select(d => d.ToString()), Is.EqualTo(new[] { "spectrum.bands32@L" }));
+            Assert.That(stale.StaleDetails.Single().Reasons, Is.EqualTo(new StaleReason[] { new ProfileParametersChanged([new ParameterChange("fft_size", "4096", "8192")]) }));
+            Assert.That(stale.Current.Select(d => d.ToString()), Is.EqualTo(new[] { "rms@mid", "zcr" }));
+            Assert.That(current.RequiresRegeneration, Is.False);
+            Assert.That(current.Current, Has.Count.EqualTo(3));
+            Assert.That(after["rms@mid"], Is.EqualTo(before["rms@mid"]), "rms@mid must be untouched");
+            Assert.That(after["zcr"], Is.EqualTo(before["zcr"]), "zcr must be untouched");
+            Assert.That(records["rms@mid"].ProfileRevisionHash, Is.EqualTo(TestServices.HiRes.RevisionHash), "a current entry keeps the revision it was computed with");
+            Assert.That(records["spectrum.bands32@L"].ProfileRevisionHash, Is.EqualTo(edited.RevisionHash));
         });
     }
 

@@ -19,7 +19,7 @@ internal sealed class BandsCalculator : DescriptorCalculatorBase
     public const int MaxBands = 512;
 
     public BandsCalculator()
-        : base(CalculatorId, 3, (FamilyName, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout."))
+        : base(CalculatorId, 3, (FamilyName, "power", "Energy per band (sum of |X|^2), N bands spaced by the profile's band layout.", ParameterDependencies.Bands))
     {
     }
 

@@ -22,7 +22,7 @@ internal sealed class ChromaCalculator : DescriptorCalculatorBase
     public const double SmallestNormalFloat = 1.1754943508222875e-38;
 
     public ChromaCalculator()
-        : base(CalculatorId, 2, ("chroma", "linear", "12 pitch classes, bin 0 = C."))
+        : base(CalculatorId, 2, ("chroma", "linear", "12 pitch classes, bin 0 = C.", ParameterDependencies.Spectrum))
     {
     }
 

@@ -7,15 +7,15 @@ internal abstract class DescriptorCalculatorBase : IDescriptorCalculator
 {
     private readonly DescriptorDefinition[] _definitions;
 
-    protected DescriptorCalculatorBase(string id, int version, params ReadOnlySpan<(string Name, string Unit, string Summary)> descriptors)
+    protected DescriptorCalculatorBase(string id, int version, params ReadOnlySpan<(string Name, string Unit, string Summary, string[] Dependencies)> descriptors)
     {
         Id = id;
         Version = version;
         _definitions = new DescriptorDefinition[descriptors.Length];
         for (var i = 0; i < descriptors.Length; i++)
         {
-            var (name, unit, summary) = descriptors[i];
-            _definitions[i] = new DescriptorDefinition(name, id, version, unit, summary, SuffixRangeOf(name));
+            var (name, unit, summary, dependencies) = descriptors[i];
+            _definitions[i] = new DescriptorDefinition(name, id, version, unit, summary, SuffixRangeOf(name), dependencies);
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed class MfccCalculator : DescriptorCalculatorBase
     public const double SilenceThreshold = 1e-10;
 
     public MfccCalculator()
-        : base(CalculatorId, 4, ("mfcc", "dB", "13 mel-frequency cepstral coefficients."))
+        : base(CalculatorId, 4, ("mfcc", "dB", "13 mel-frequency cepstral coefficients.", ParameterDependencies.Spectrum))
     {
     }
 

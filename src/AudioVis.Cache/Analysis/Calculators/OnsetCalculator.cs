@@ -23,7 +23,7 @@ internal sealed class OnsetCalculator : DescriptorCalculatorBase
     public const double PowerFloor = 1e-10;
 
     public OnsetCalculator()
-        : base(CalculatorId, 3, ("onset.strength", "linear", "Half-wave rectified log-magnitude flux (novelty function)."))
+        : base(CalculatorId, 3, ("onset.strength", "linear", "Half-wave rectified log-magnitude flux (novelty function).", ParameterDependencies.Spectrum))
     {
     }
 

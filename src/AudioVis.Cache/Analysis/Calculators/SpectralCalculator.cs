@@ -25,10 +25,10 @@ internal sealed class SpectralCalculator : DescriptorCalculatorBase
         : base(
             CalculatorId,
             3,
-            ("spectral.centroid", "Hz", "Magnitude-weighted mean frequency."),
-            ("spectral.rolloff", "Hz", "Frequency below which 85% of the spectral power lies."),
-            ("spectral.flux", "linear", "L2 norm of the frame-to-frame magnitude difference."),
-            ("spectral.flatness", "ratio", "Geometric mean over arithmetic mean of the magnitudes."))
+            ("spectral.centroid", "Hz", "Magnitude-weighted mean frequency.", ParameterDependencies.Spectrum),
+            ("spectral.rolloff", "Hz", "Frequency below which 85% of the spectral power lies.", ParameterDependencies.Spectrum),
+            ("spectral.flux", "linear", "L2 norm of the frame-to-frame magnitude difference.", ParameterDependencies.Spectrum),
+            ("spectral.flatness", "ratio", "Geometric mean over arithmetic mean of the magnitudes.", ParameterDependencies.Spectrum))
     {
     }
 

@@ -18,9 +18,9 @@ internal sealed class TimeCalculator : DescriptorCalculatorBase
         : base(
             CalculatorId,
             3,
-            ("rms", "linear", "Root mean square of the unwindowed frame."),
-            ("peak", "linear", "Largest absolute sample of the unwindowed frame."),
-            ("zcr", "ratio", "Zero-crossing rate: sign changes of x > 0 divided by the frame length."))
+            ("rms", "linear", "Root mean square of the unwindowed frame.", ParameterDependencies.Frames),
+            ("peak", "linear", "Largest absolute sample of the unwindowed frame.", ParameterDependencies.Frames),
+            ("zcr", "ratio", "Zero-crossing rate: sign changes of x > 0 divided by the frame length.", ParameterDependencies.Frames))
     {
     }
 

@@ -9,7 +9,7 @@ internal sealed class WaveformCalculator : DescriptorCalculatorBase
     public const string CalculatorId = "waveform";
 
     public WaveformCalculator()
-        : base(CalculatorId, 1, ("waveform.minmax", "linear", "Minimum and maximum sample per hop, for overview drawing."))
+        : base(CalculatorId, 1, ("waveform.minmax", "linear", "Minimum and maximum sample per hop, for overview drawing.", ParameterDependencies.Frames))
     {
     }
 
