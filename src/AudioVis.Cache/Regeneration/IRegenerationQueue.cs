@@ -59,7 +59,17 @@ public interface IRegenerationQueue : IAsyncDisposable
     /// <summary>The banner's "Regenerate All": enqueues the missing and stale descriptors of every diff that needs regeneration.</summary>
     /// <param name="diffs">The diffs (typically <see cref="IDiffScheduler.GetLatestDiffs"/>); diffs of deleted profiles are skipped (the host asks for a replacement first).</param>
     /// <returns>One ticket per key enqueued, in key order.</returns>
+    /// <remarks>Descriptors listed in <see cref="CacheDiff.Failed"/> are skipped: their last regeneration failed against the inputs they still have. Use <see cref="RegenerateAll(IEnumerable{CacheDiff}, bool)"/> to include them.</remarks>
     IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs);
+
+    /// <summary>The banner's "Regenerate All", optionally including descriptors whose last regeneration failed.</summary>
+    /// <param name="diffs">The diffs (typically <see cref="IDiffScheduler.GetLatestDiffs"/>); diffs of deleted profiles are skipped.</param>
+    /// <param name="includeFailed">
+    /// <see langword="true"/> to enqueue the descriptors of <see cref="CacheDiff.Failed"/> too (enqueueing them clears their failed
+    /// state until they fail again); <see langword="false"/> to skip them, as <see cref="RegenerateAll(IEnumerable{CacheDiff})"/> does.
+    /// </param>
+    /// <returns>One ticket per key enqueued, in key order.</returns>
+    IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs, bool includeFailed);
 
     /// <summary>The panel's per-descriptor "Regenerate": enqueues one descriptor of a diff's key.</summary>
     /// <param name="diff">The diff the row belongs to.</param>

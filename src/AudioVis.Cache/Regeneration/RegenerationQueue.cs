@@ -174,7 +174,9 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         return (ticketJobId, requester.Task);
     }
 
-    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs)
+    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs) => RegenerateAll(diffs, includeFailed: false);
+
+    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs, bool includeFailed)
     {
         ArgumentNullException.ThrowIfNull(diffs);
         var requests = new List<RegenerationRequest>();
