@@ -118,6 +118,47 @@ public sealed class FailedDescriptorServicesTests
     }
 
     [Test]
+    public async Task SourceChange_ClearsTheFailedState()
+    {
+        var hashes = new MutableSourceHashes { Hash = "pcm-sha256:one" };
+        await using var services = Create(extra: s => s.AddSingleton<ITrackSourceHashProvider>(hashes));
+        var (queue, analyzer) = (services.Get<IRegenerationQueue>(), Analyzer(services));
+        await FailRmsAsync(services, queue, analyzer);
+        var failed = await LatestAsync(services);
+
+        hashes.Hash = "pcm-sha256:two";
+        services.Scheduler.Invalidate(failed.Key);
+        var changed = await LatestAsync(services);
+        hashes.Hash = "pcm-sha256:one";
+        services.Scheduler.Invalidate(failed.Key);
+        var changedBack = await LatestAsync(services);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Failed, Has.Count.EqualTo(1));
+            Assert.That(changed.Failed, Is.Empty, "the source changed: the failure no longer applies");
+            Assert.That(changedBack.Failed, Is.Empty, "a failure that stopped applying is forgotten");
+        });
+    }
+
+    [Test]
+    public async Task ProfileEditedBack_FailureStaysCleared()
+    {
+        await using var services = Create();
+        var (queue, analyzer) = (services.Get<IRegenerationQueue>(), Analyzer(services));
+        analyzer.FailWith = _ => new InvalidDataException("decoder exploded");
+        services.Bus.Publish(services.Intent("el-1", "a.wav", TestServices.HiRes.Id, "rms"));
+        await services.Scheduler.RunFrameAsync();
+        await queue.RegenerateAll(services.Scheduler.GetLatestDiffs()).Single().Completion.WaitAsync(Safety);
+
+        services.Profiles.Replace(new AnalysisProfile(TestServices.HiRes.Id, TestServices.HiRes.Parameters with { HopSize = 2048 }, "HighRes FFT"));
+        services.Profiles.Replace(TestServices.HiRes);
+        var diff = await LatestAsync(services);
+
+        Assert.That(diff.Failed, Is.Empty);
+    }
+
+    [Test]
     public async Task Retry_ClearsTheFailedState()
     {
         await using var services = Create();
@@ -245,8 +286,9 @@ public sealed class FailedDescriptorServicesTests
 
     private static FakeAnalyzer Analyzer(TestServices services) => (FakeAnalyzer)services.Get<IAudioAnalyzer>();
 
-    private static TestServices Create(Action<RegenerationOptions>? configure = null) => new(s =>
+    private static TestServices Create(Action<RegenerationOptions>? configure = null, Action<IServiceCollection>? extra = null) => new(s =>
     {
+        extra?.Invoke(s);
         s.AddSingleton<IAudioAnalyzer>(sp => new FakeAnalyzer(sp.GetRequiredService<ICacheMetadataStore>(), sp.GetRequiredService<TimeProvider>()));
         s.Configure<RegenerationOptions>(o =>
         {
@@ -255,4 +297,11 @@ public sealed class FailedDescriptorServicesTests
             configure?.Invoke(o);
         });
     });
+
+    private sealed class MutableSourceHashes : ITrackSourceHashProvider
+    {
+        public string? Hash { get; set; }
+
+        public ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default) => new(Hash);
+    }
 }
