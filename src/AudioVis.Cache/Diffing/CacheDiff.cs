@@ -6,12 +6,13 @@ namespace AudioVis.Cache.Diffing;
 
 /// <summary>
 /// How the cache of one {track, analysis profile} compares with what the elements request: which descriptors are
-/// current, missing, stale (and why), extraneous, or unknown to the catalogue.
+/// current, missing, stale (and why), extraneous, or unknown to the catalogue, and which missing or stale ones failed to regenerate.
 /// </summary>
 /// <remarks>
 /// <para>Invariants: <see cref="Missing"/>, <see cref="Stale"/>, <see cref="Current"/> and <see cref="Unknown"/> are
 /// disjoint and their union is <see cref="DescriptorsRequested"/>; <see cref="Extraneous"/> is
-/// <see cref="DescriptorsCached"/> minus <see cref="DescriptorsRequested"/>.</para>
+/// <see cref="DescriptorsCached"/> minus <see cref="DescriptorsRequested"/>; the descriptors of <see cref="Failed"/> are a subset
+/// of <see cref="Missing"/> and <see cref="Stale"/>.</para>
 /// <para>Every list is in canonical order (ordinal by descriptor id; owners by element id), so equal inputs give
 /// equal diffs, and two diffs compare equal (<see cref="Equals(CacheDiff)"/>) when every list is equal.</para>
 /// </remarks>
