@@ -159,6 +159,31 @@ public sealed class FailedDescriptorServicesTests
     }
 
     [Test]
+    public async Task SteadyStateFrame_WithAFailedDescriptor_AllocatesNothing()
+    {
+        await using var services = Create();
+        var (queue, analyzer) = (services.Get<IRegenerationQueue>(), Analyzer(services));
+        await FailRmsAsync(services, queue, analyzer);
+        var failed = await LatestAsync(services);
+        await services.Scheduler.RunFrameAsync();
+
+        var synchronous = true;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            synchronous &= services.Scheduler.RunFrameAsync().IsCompletedSuccessfully;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Failed, Has.Count.EqualTo(1));
+            Assert.That(synchronous, Is.True);
+            Assert.That(allocated, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task Retry_ClearsTheFailedState()
     {
         await using var services = Create();
