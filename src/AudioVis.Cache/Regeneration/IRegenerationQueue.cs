@@ -75,12 +75,14 @@ public interface IRegenerationQueue : IAsyncDisposable
     /// <param name="diff">The diff the row belongs to.</param>
     /// <param name="descriptor">The descriptor; its reason is Missing or Stale from the diff, otherwise Manual.</param>
     /// <returns>The ticket.</returns>
+    /// <remarks>A descriptor in <see cref="CacheDiff.Failed"/> is enqueued too (the user asked for it), which clears its failed state.</remarks>
     RegenerationTicket Regenerate(CacheDiff diff, DescriptorId descriptor);
 
     /// <summary>Enqueues a failed or cancelled job again, with the same descriptors, reason and elements.</summary>
     /// <param name="jobId">The id of the failed or cancelled job (the queue remembers the last 1024).</param>
     /// <returns>The ticket of the job that now computes them.</returns>
     /// <exception cref="InvalidOperationException">The job is not a failed or cancelled job the queue remembers.</exception>
+    /// <remarks>Clears the failed state of the job's descriptors (<see cref="CacheDiff.Failed"/>; <see cref="FailedDescriptor.JobId"/> is the id to pass) until they fail again.</remarks>
     RegenerationTicket Retry(long jobId);
 
     /// <summary>Moves a job that needs a replacement profile to another profile and queues it again (its requesters keep waiting).</summary>
