@@ -30,12 +30,12 @@ internal static class DiffRenderer
 
         foreach (var descriptor in diff.Missing)
         {
-            table.AddRow(Markup.Escape(descriptor.ToString()), "[yellow]Missing[/]", "not in the cache", Owners(diff, descriptor));
+            table.AddRow(Markup.Escape(descriptor.ToString()), "[yellow]Missing[/]", Markup.Escape("not in the cache" + Failure(diff, descriptor)), Owners(diff, descriptor));
         }
 
         foreach (var stale in diff.StaleDetails)
         {
-            var why = string.Join("; ", stale.Reasons.Select(r => r.Description));
+            var why = string.Join("; ", stale.Reasons.Select(r => r.Description)) + Failure(diff, stale.Descriptor);
             table.AddRow(Markup.Escape(stale.Descriptor.ToString()), "[orange1]Stale[/]", Markup.Escape(why), Owners(diff, stale.Descriptor));
         }
 
@@ -51,6 +51,12 @@ internal static class DiffRenderer
 
         console.Write(table);
     }
+
+    /// <summary>"; regeneration failed (2 attempts): System.IO.InvalidDataException: …" when the descriptor's last regeneration failed.</summary>
+    private static string Failure(CacheDiff diff, Descriptors.DescriptorId descriptor) =>
+        diff.Failed.FirstOrDefault(f => f.Descriptor.Equals(descriptor)) is { } failed
+            ? string.Create(CultureInfo.InvariantCulture, $"; regeneration failed ({failed.Attempts} {(failed.Attempts == 1 ? "attempt" : "attempts")}, job {failed.JobId}): {failed.ErrorType}: {failed.ErrorMessage}")
+            : string.Empty;
 
     private static string Owners(CacheDiff diff, Descriptors.DescriptorId descriptor) => Markup.Escape(string.Join(", ", diff.GetOwners(descriptor)));
 }

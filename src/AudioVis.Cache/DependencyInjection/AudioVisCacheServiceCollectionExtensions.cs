@@ -82,6 +82,7 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<CalculatorRegistry>()));
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
+        services.TryAddSingleton<RegenerationFailures>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
         services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
         services.TryAddSingleton<ICacheMaintenance>(sp =>
@@ -271,7 +272,13 @@ public static class AudioVisCacheServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<RegenerationQueue>>(),
                 sp.GetService<IMeterFactory>(),
                 sp.GetRequiredService<IHistoryStore>());
-            RegenerationWiring.Connect(queue, sp.GetRequiredService<IDiffScheduler>(), options.Value);
+            RegenerationWiring.Connect(
+                queue,
+                sp.GetRequiredService<IDiffScheduler>(),
+                options.Value,
+                sp.GetRequiredService<RegenerationFailures>(),
+                sp.GetRequiredService<IAnalysisProfileRegistry>(),
+                sp.GetRequiredService<IDescriptorCatalog>());
             return queue;
         });
     }

@@ -6,12 +6,13 @@ namespace AudioVis.Cache.Diffing;
 
 /// <summary>
 /// How the cache of one {track, analysis profile} compares with what the elements request: which descriptors are
-/// current, missing, stale (and why), extraneous, or unknown to the catalogue.
+/// current, missing, stale (and why), extraneous, or unknown to the catalogue, and which missing or stale ones failed to regenerate.
 /// </summary>
 /// <remarks>
 /// <para>Invariants: <see cref="Missing"/>, <see cref="Stale"/>, <see cref="Current"/> and <see cref="Unknown"/> are
 /// disjoint and their union is <see cref="DescriptorsRequested"/>; <see cref="Extraneous"/> is
-/// <see cref="DescriptorsCached"/> minus <see cref="DescriptorsRequested"/>.</para>
+/// <see cref="DescriptorsCached"/> minus <see cref="DescriptorsRequested"/>; the descriptors of <see cref="Failed"/> are a subset
+/// of <see cref="Missing"/> and <see cref="Stale"/>.</para>
 /// <para>Every list is in canonical order (ordinal by descriptor id; owners by element id), so equal inputs give
 /// equal diffs, and two diffs compare equal (<see cref="Equals(CacheDiff)"/>) when every list is equal.</para>
 /// </remarks>
@@ -27,7 +28,8 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
         DescriptorId[] extraneous,
         DescriptorId[] current,
         DescriptorId[] unknown,
-        DescriptorOwners[] owners)
+        DescriptorOwners[] owners,
+        FailedDescriptor[]? failed = null)
     {
         Key = key;
         ProfileRevisionHash = profileRevisionHash;
@@ -40,6 +42,7 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
         Current = current;
         Unknown = unknown;
         Owners = owners;
+        Failed = failed ?? [];
     }
 
     /// <summary>Gets the {track, profile} this diff is about.</summary>
@@ -83,6 +86,13 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
 
     /// <summary>Gets, for every requested descriptor, the elements that request it.</summary>
     public IReadOnlyList<DescriptorOwners> Owners { get; }
+
+    /// <summary>
+    /// Gets the missing or stale descriptors whose last regeneration failed against the inputs they still have (same profile
+    /// revision, calculator and source), with the error and the attempt count, in canonical order. Each is also in
+    /// <see cref="Missing"/> or <see cref="Stale"/>.
+    /// </summary>
+    public IReadOnlyList<FailedDescriptor> Failed { get; }
 
     /// <summary>Gets a value indicating whether any descriptor is missing or stale (the banner's condition).</summary>
     public bool RequiresRegeneration => Missing.Count + Stale.Count > 0;
@@ -134,17 +144,22 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
          Extraneous.SequenceEqual(other.Extraneous) &&
          Current.SequenceEqual(other.Current) &&
          Unknown.SequenceEqual(other.Unknown) &&
-         Owners.SequenceEqual(other.Owners)));
+         Owners.SequenceEqual(other.Owners) &&
+         Failed.SequenceEqual(other.Failed)));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as CacheDiff);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Key, ProfileRevisionHash, DescriptorsRequested.Count, Missing.Count, Stale.Count, Extraneous.Count, Unknown.Count);
+    public override int GetHashCode() => HashCode.Combine(Key, ProfileRevisionHash, DescriptorsRequested.Count, Missing.Count, Stale.Count, Extraneous.Count, Unknown.Count, Failed.Count);
 
-    /// <summary>Returns a one-line summary, e.g. <c>intro.wav | default: 3 requested, 1 missing, 2 stale, 0 extraneous, 0 unknown</c>.</summary>
+    /// <summary>
+    /// Returns a one-line summary, e.g. <c>intro.wav | default: 3 requested, 1 missing, 2 stale, 0 extraneous, 0 unknown</c>;
+    /// <c>, 1 failed</c> is appended when regenerations failed.
+    /// </summary>
     /// <returns>The summary.</returns>
     public override string ToString() =>
         $"{Key}: {DescriptorsRequested.Count} requested, {Missing.Count} missing, {Stale.Count} stale, {Extraneous.Count} extraneous, {Unknown.Count} unknown"
+        + (Failed.Count > 0 ? $", {Failed.Count} failed" : string.Empty)
         + (IsProfileDeleted ? " (profile deleted)" : string.Empty);
 }

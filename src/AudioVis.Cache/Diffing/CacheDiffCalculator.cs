@@ -15,13 +15,18 @@ internal static class CacheDiffCalculator
     /// <param name="currentSourceHash">The track's current content hash, or <see langword="null"/> when unknown.</param>
     /// <param name="records">The store's records for <paramref name="key"/>.</param>
     /// <param name="catalog">The descriptor catalogue.</param>
+    /// <param name="failures">
+    /// The key's failed regenerations, or <see langword="null"/> when it has none: a missing or stale descriptor whose
+    /// failure still applies to its inputs (<see cref="RegenerationFailure.Applies"/>) is listed in <see cref="CacheDiff.Failed"/>.
+    /// </param>
     public static CacheDiff Compute(
         CacheKey key,
         IReadOnlyCollection<AnalysisIntent> intents,
         AnalysisProfile? profile,
         string? currentSourceHash,
         IReadOnlyList<CacheMetadataRecord> records,
-        IDescriptorCatalog catalog)
+        IDescriptorCatalog catalog,
+        IReadOnlyDictionary<DescriptorId, RegenerationFailure>? failures = null)
     {
         // Two passes: count the owners of each descriptor, then fill exact-size arrays. Visiting intents in
         // element-id order fills every owner array already sorted.
@@ -93,6 +98,7 @@ internal static class CacheDiffCalculator
         var stale = new List<StaleDescriptor>();
         var current = new List<DescriptorId>(requested.Length);
         var unknown = new List<DescriptorId>();
+        List<FailedDescriptor>? failed = null;
         var ownerList = new DescriptorOwners[requested.Length];
         for (var i = 0; i < requested.Length; i++)
         {
@@ -103,22 +109,31 @@ internal static class CacheDiffCalculator
             {
                 unknown.Add(descriptor);
             }
-            else if (!cachedByDescriptor.TryGetValue(descriptor, out var record))
-            {
-                missing.Add(descriptor);
-            }
-            else if (GetStaleReasons(key, record, definition, profile, currentSourceHash) is { } reasons)
-            {
-                stale.Add(new StaleDescriptor(descriptor, reasons));
-            }
             else
             {
-                current.Add(descriptor);
+                if (!cachedByDescriptor.TryGetValue(descriptor, out var record))
+                {
+                    missing.Add(descriptor);
+                }
+                else if (GetStaleReasons(key, record, definition, profile, currentSourceHash) is { } reasons)
+                {
+                    stale.Add(new StaleDescriptor(descriptor, reasons));
+                }
+                else
+                {
+                    current.Add(descriptor);
+                    continue;
+                }
+
+                if (failures is not null && failures.TryGetValue(descriptor, out var failure) && failure.Applies(profile, definition, currentSourceHash))
+                {
+                    (failed ??= []).Add(failure.Report);
+                }
             }
         }
 
         var extraneous = Array.FindAll(cached, d => !slots.ContainsKey(d));
-        return new CacheDiff(key, profile?.RevisionHash, requested, cached, [.. missing], [.. stale], extraneous, [.. current], [.. unknown], ownerList);
+        return new CacheDiff(key, profile?.RevisionHash, requested, cached, [.. missing], [.. stale], extraneous, [.. current], [.. unknown], ownerList, failed?.ToArray());
     }
 
     /// <summary>

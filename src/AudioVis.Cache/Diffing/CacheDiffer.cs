@@ -10,7 +10,8 @@ internal sealed class CacheDiffer(
     ICacheMetadataStore store,
     IAnalysisProfileRegistry profiles,
     IDescriptorCatalog catalog,
-    ITrackSourceHashProvider sourceHashes) : ICacheDiffer
+    ITrackSourceHashProvider sourceHashes,
+    RegenerationFailures? failures = null) : ICacheDiffer
 {
     public async ValueTask<CacheDiff> DiffAsync(CacheKey key, IReadOnlyCollection<AnalysisIntent> intents, CancellationToken cancellationToken = default)
     {
@@ -24,6 +25,35 @@ internal sealed class CacheDiffer(
 
         var records = await store.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false);
         var sourceHash = await sourceHashes.GetSourceContentHashAsync(key.TrackRef, cancellationToken).ConfigureAwait(false);
-        return CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog);
+        var keyFailures = failures?.Get(key);
+        if (keyFailures is null)
+        {
+            return CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog);
+        }
+
+        // The queue does not know the track's content hash, so the first diff after a failure pins the one it sees.
+        foreach (var (descriptor, failure) in keyFailures.ToArray())
+        {
+            if (!failure.SourcePinned)
+            {
+                var pinned = failure with { SourceContentHash = sourceHash, SourcePinned = true };
+                failures!.Replace(key, failure, pinned);
+                keyFailures[descriptor] = pinned;
+            }
+        }
+
+        var diff = CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog, keyFailures);
+
+        // A failure the diff does not report no longer applies (the descriptor is current, not requested any more, or its
+        // inputs changed): forget it, so it cannot come back if the inputs change back.
+        foreach (var failure in keyFailures.Values)
+        {
+            if (!diff.Failed.Contains(failure.Report))
+            {
+                failures!.Forget(key, failure);
+            }
+        }
+
+        return diff;
     }
 }

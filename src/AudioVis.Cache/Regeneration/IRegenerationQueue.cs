@@ -59,18 +59,30 @@ public interface IRegenerationQueue : IAsyncDisposable
     /// <summary>The banner's "Regenerate All": enqueues the missing and stale descriptors of every diff that needs regeneration.</summary>
     /// <param name="diffs">The diffs (typically <see cref="IDiffScheduler.GetLatestDiffs"/>); diffs of deleted profiles are skipped (the host asks for a replacement first).</param>
     /// <returns>One ticket per key enqueued, in key order.</returns>
+    /// <remarks>Descriptors listed in <see cref="CacheDiff.Failed"/> are skipped: their last regeneration failed against the inputs they still have. Use <see cref="RegenerateAll(IEnumerable{CacheDiff}, bool)"/> to include them.</remarks>
     IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs);
+
+    /// <summary>The banner's "Regenerate All", optionally including descriptors whose last regeneration failed.</summary>
+    /// <param name="diffs">The diffs (typically <see cref="IDiffScheduler.GetLatestDiffs"/>); diffs of deleted profiles are skipped.</param>
+    /// <param name="includeFailed">
+    /// <see langword="true"/> to enqueue the descriptors of <see cref="CacheDiff.Failed"/> too (enqueueing them clears their failed
+    /// state until they fail again); <see langword="false"/> to skip them, as <see cref="RegenerateAll(IEnumerable{CacheDiff})"/> does.
+    /// </param>
+    /// <returns>One ticket per key enqueued, in key order.</returns>
+    IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs, bool includeFailed);
 
     /// <summary>The panel's per-descriptor "Regenerate": enqueues one descriptor of a diff's key.</summary>
     /// <param name="diff">The diff the row belongs to.</param>
     /// <param name="descriptor">The descriptor; its reason is Missing or Stale from the diff, otherwise Manual.</param>
     /// <returns>The ticket.</returns>
+    /// <remarks>A descriptor in <see cref="CacheDiff.Failed"/> is enqueued too (the user asked for it), which clears its failed state.</remarks>
     RegenerationTicket Regenerate(CacheDiff diff, DescriptorId descriptor);
 
     /// <summary>Enqueues a failed or cancelled job again, with the same descriptors, reason and elements.</summary>
     /// <param name="jobId">The id of the failed or cancelled job (the queue remembers the last 1024).</param>
     /// <returns>The ticket of the job that now computes them.</returns>
     /// <exception cref="InvalidOperationException">The job is not a failed or cancelled job the queue remembers.</exception>
+    /// <remarks>Clears the failed state of the job's descriptors (<see cref="CacheDiff.Failed"/>; <see cref="FailedDescriptor.JobId"/> is the id to pass) until they fail again.</remarks>
     RegenerationTicket Retry(long jobId);
 
     /// <summary>Moves a job that needs a replacement profile to another profile and queues it again (its requesters keep waiting).</summary>

@@ -1,5 +1,6 @@
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
 
 namespace AudioVis.Cache.Regeneration;
@@ -205,6 +206,9 @@ internal sealed partial class RegenerationQueue
         public long OutagesAtStart { get; set; }
 
         public Exception? LastError { get; set; }
+
+        /// <summary>The revision of the profile the last attempt ran with (recorded with a failure: its input fingerprint).</summary>
+        public ProfileRevisionHash? ProfileRevision { get; set; }
 
         /// <summary>When the job first started running (its history entry's duration runs from here).</summary>
         public DateTimeOffset? StartedAt { get; set; }

@@ -41,6 +41,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     private readonly ILogger _logger;
     private readonly SubscriberList<RegenerationStatusChanged> _subscribers;
     private readonly SubscriberList<CacheKey> _jobEnded;
+    private readonly SubscriberList<RegenerationJobFinished> _jobFinished;
+    private readonly SubscriberList<RegenerationRequest> _requested;
     private readonly Task _dispatcher;
     private readonly HistoryRecorder? _history;
     private bool _available;
@@ -78,6 +80,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         _logger = logger;
         _subscribers = new SubscriberList<RegenerationStatusChanged>(logger, nameof(IRegenerationQueue));
         _jobEnded = new SubscriberList<CacheKey>(logger, nameof(IRegenerationQueue));
+        _jobFinished = new SubscriberList<RegenerationJobFinished>(logger, nameof(IRegenerationQueue));
+        _requested = new SubscriberList<RegenerationRequest>(logger, nameof(IRegenerationQueue));
         Metrics = new RegenerationMetrics(meterFactory);
         _history = history is null ? null : new HistoryRecorder(history, logger);
 
@@ -154,6 +158,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 throw new InvalidOperationException("The regeneration queue stopped because its dispatcher faulted (log event 2008); create a new queue.", fault);
             }
 
+            if (!request.IsAutomatic)
+            {
+                // Before the request joins a job, so a failure of that job is heard after this (the wiring clears failed states).
+                _requested.Raise(request);
+            }
+
             ticketJobId = AddRequestLocked(request, requester);
         }
 
@@ -174,13 +184,15 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         return (ticketJobId, requester.Task);
     }
 
-    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs)
+    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs) => RegenerateAll(diffs, includeFailed: false);
+
+    public IReadOnlyList<RegenerationTicket> RegenerateAll(IEnumerable<CacheDiff> diffs, bool includeFailed)
     {
         ArgumentNullException.ThrowIfNull(diffs);
         var requests = new List<RegenerationRequest>();
         foreach (var diff in diffs)
         {
-            if (CreateRequest(diff ?? throw new ArgumentException("A diff is null.", nameof(diffs))) is { } request)
+            if (CreateRequest(diff ?? throw new ArgumentException("A diff is null.", nameof(diffs)), includeFailed) is { } request)
             {
                 requests.Add(request);
             }
@@ -293,6 +305,15 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     /// <summary>Subscribes to "a job of this key ended" (any final status); the DI layer wires it to <see cref="IDiffScheduler.Invalidate"/>.</summary>
     internal IDisposable SubscribeJobEnded(Action<CacheKey> handler) => _jobEnded.Subscribe(handler);
 
+    /// <summary>
+    /// Subscribes to every final outcome, with the profile revision the job ran with; raised under the lock before the
+    /// job-ended handlers and before requesters hear the outcome. The DI layer records failures from it.
+    /// </summary>
+    internal IDisposable SubscribeJobFinished(Action<RegenerationJobFinished> handler) => _jobFinished.Subscribe(handler);
+
+    /// <summary>Subscribes to requests a host made (not auto-regeneration's), raised under the lock before the request joins a job.</summary>
+    internal IDisposable SubscribeRequested(Action<RegenerationRequest> handler) => _requested.Subscribe(handler);
+
     /// <summary>For tests: completes when the dispatcher next waits on a closed gate (paused or export), after which nothing can start until the gate opens.</summary>
     internal Task WhenDispatcherGatedAsync()
     {
@@ -313,7 +334,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     /// <summary>Auto-regeneration: enqueues the missing and stale descriptors of a published diff.</summary>
     internal void OnDiffPublished(CacheDiff diff)
     {
-        if (Volatile.Read(ref _disposed) || CreateRequest(diff) is not { } request)
+        if (Volatile.Read(ref _disposed) || CreateRequest(diff, includeFailed: false) is not { } request)
         {
             return;
         }
@@ -411,25 +432,58 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         }
     }
 
-    private static RegenerationRequest? CreateRequest(CacheDiff diff)
+    /// <summary>The request for a diff's missing and stale descriptors, without the failed ones unless <paramref name="includeFailed"/>; null when there is nothing to do.</summary>
+    private static RegenerationRequest? CreateRequest(CacheDiff diff, bool includeFailed)
     {
         if (diff.IsProfileDeleted || !diff.RequiresRegeneration)
         {
             return null;
         }
 
-        var reason = (diff.Missing.Count > 0 ? RegenerationReason.Missing : RegenerationReason.None)
-            | (diff.Stale.Count > 0 ? RegenerationReason.Stale : RegenerationReason.None);
+        var skipFailed = !includeFailed && diff.Failed.Count > 0;
         var descriptors = new List<DescriptorId>(diff.Missing.Count + diff.Stale.Count);
-        descriptors.AddRange(diff.Missing);
-        descriptors.AddRange(diff.Stale);
+        var reason = RegenerationReason.None;
+        foreach (var descriptor in diff.Missing)
+        {
+            if (!skipFailed || !IsFailed(diff, descriptor))
+            {
+                descriptors.Add(descriptor);
+                reason |= RegenerationReason.Missing;
+            }
+        }
+
+        IReadOnlyList<StaleDescriptor> stale = skipFailed ? [.. diff.StaleDetails.Where(s => !IsFailed(diff, s.Descriptor))] : diff.StaleDetails;
+        foreach (var detail in stale)
+        {
+            descriptors.Add(detail.Descriptor);
+            reason |= RegenerationReason.Stale;
+        }
+
+        if (descriptors.Count == 0)
+        {
+            return null;
+        }
+
         var elements = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var descriptor in descriptors)
         {
             elements.UnionWith(diff.GetOwners(descriptor));
         }
 
-        return new RegenerationRequest(diff.Key, descriptors, reason, elements) { TriggerDetail = DescribeStale(diff, diff.StaleDetails) };
+        return new RegenerationRequest(diff.Key, descriptors, reason, elements) { TriggerDetail = DescribeStale(diff, stale) };
+    }
+
+    private static bool IsFailed(CacheDiff diff, DescriptorId descriptor)
+    {
+        foreach (var failed in diff.Failed)
+        {
+            if (failed.Descriptor.Equals(descriptor))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The stale reasons of a diff in words, for the history: "rms@L: profile parameters changed: fftSize: 2048 → 4096".</summary>
@@ -726,6 +780,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 lock (_lock)
                 {
                     request = new AnalysisRequest(profile, job.Key.TrackRef, job.Descriptors);
+                    job.ProfileRevision = profile.RevisionHash;
                     EmitLocked(job, RegenerationStatus.Running);
 
                     // A handler of the Running event may have disposed the queue (its cancellation comes once the lock is free).
@@ -899,13 +954,18 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             RememberLocked(job);
         }
 
+        var outcome = new RegenerationOutcome(job.Id, job.Key, status, job.Descriptors, records ?? [], status == RegenerationStatus.Failed ? error : null, job.Attempt);
+        if (_jobFinished.HasSubscribers)
+        {
+            _jobFinished.Raise(new RegenerationJobFinished(outcome, job.HasRun ? job.ProfileRevision : null, _time.GetUtcNow()));
+        }
+
         if (job.HasRun)
         {
             // Before anyone hears the outcome, so a host that re-diffs on completion sees the group dirty.
             _jobEnded.Raise(job.Key);
         }
 
-        var outcome = new RegenerationOutcome(job.Id, job.Key, status, job.Descriptors, records ?? [], status == RegenerationStatus.Failed ? error : null, job.Attempt);
         _history?.Record(CreateHistoryEntry(job, status, error));
         EmitLocked(job, status, status == RegenerationStatus.Succeeded ? 1 : 0, error: error);
         job.CompleteRequesters(outcome);

@@ -257,4 +257,77 @@ public sealed class CacheDiffCalculatorTests
             new RevisionUnknown(Profile.RevisionHash, after.RevisionHash),
         }));
     }
+
+    [Test]
+    public void Compute_FailureWithUnchangedInputs_ListedFailedAndStillMissingOrStale()
+    {
+        var stale = Records.Make(Key, "zcr", Profile.Parameters, calculatorVersion: TimeVersion - 1);
+        var failures = Failures(("rms", Failure("rms")), ("zcr", Failure("zcr")));
+
+        var diff = CacheDiffCalculator.Compute(Key, [Intent("e", "rms", "zcr")], Profile, null, [stale], DescriptorCatalog.Default, failures);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(diff.Failed, Is.EqualTo(new[] { failures[DescriptorId.Parse("rms")].Report, failures[DescriptorId.Parse("zcr")].Report }));
+            Assert.That(Text(diff.Missing), Is.EqualTo(new[] { "rms" }));
+            Assert.That(Text(diff.Stale), Is.EqualTo(new[] { "zcr" }));
+            Assert.That(diff.ToString(), Does.EndWith("1 missing, 1 stale, 0 extraneous, 0 unknown, 2 failed"));
+        });
+    }
+
+    [Test]
+    public void Compute_FailureWhoseInputsChanged_NotListed()
+    {
+        var otherProfile = Failure("rms") with { ProfileRevision = new AnalysisProfile("p", Profile.Parameters with { HopSize = 256 }).RevisionHash };
+        var otherCalculator = Failure("zcr") with { CalculatorVersion = TimeVersion - 1 };
+        var otherSource = Failure("peak") with { SourceContentHash = "pcm-sha256:old", SourcePinned = true };
+        var failures = Failures(("rms", otherProfile), ("zcr", otherCalculator), ("peak", otherSource));
+
+        var diff = CacheDiffCalculator.Compute(Key, [Intent("e", "peak", "rms", "zcr")], Profile, "pcm-sha256:new", [], DescriptorCatalog.Default, failures);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(diff.Failed, Is.Empty);
+            Assert.That(diff.Missing, Has.Count.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public void Compute_FailureOfACurrentOrUnrequestedDescriptor_NotListed()
+    {
+        var failures = Failures(("rms", Failure("rms")), ("zcr", Failure("zcr")));
+
+        var diff = CacheDiffCalculator.Compute(Key, [Intent("e", "rms")], Profile, null, [Records.Current(Key, "rms", Profile)], DescriptorCatalog.Default, failures);
+
+        Assert.That(diff.Failed, Is.Empty);
+    }
+
+    [Test]
+    public void Equals_DiffsDifferingOnlyInFailed_AreNotEqual()
+    {
+        var without = Diff([Intent("e", "rms")], []);
+        var with = CacheDiffCalculator.Compute(Key, [Intent("e", "rms")], Profile, null, [], DescriptorCatalog.Default, Failures(("rms", Failure("rms"))));
+        var again = CacheDiffCalculator.Compute(Key, [Intent("e", "rms")], Profile, null, [], DescriptorCatalog.Default, Failures(("rms", Failure("rms"))));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(with, Is.Not.EqualTo(without));
+            Assert.That(with, Is.EqualTo(again));
+            Assert.That(with.GetHashCode(), Is.EqualTo(again.GetHashCode()));
+        });
+    }
+
+    private static RegenerationFailure Failure(string descriptor)
+    {
+        var id = DescriptorId.Parse(descriptor);
+        DescriptorCatalog.Default.TryGetDefinition(id, out var definition);
+        return new RegenerationFailure(
+            new FailedDescriptor(id, 7, "System.IO.InvalidDataException", "decoder exploded", 1, At),
+            Profile.RevisionHash,
+            definition!.CalculatorId,
+            definition.CalculatorVersion);
+    }
+
+    private static Dictionary<DescriptorId, RegenerationFailure> Failures(params (string Descriptor, RegenerationFailure Failure)[] entries) =>
+        entries.ToDictionary(e => DescriptorId.Parse(e.Descriptor), e => e.Failure);
 }
