@@ -351,21 +351,41 @@ public sealed class AudioAnalyzerTests
         Assert.That(blob.Values.ToArray(), Is.EqualTo(new[] { 0.25f }));
     }
 
-    [Test]
-    public async Task AnalyzeAsync_TargetSampleRateDiffersFromTheTrack_ThrowsSampleRateNotSupportedAndWritesNothing()
+    // Regression (issue #9 item 6): a profile with TargetSampleRate 44100 failed on 48 and 96 kHz files with
+    // SampleRateNotSupportedException although docs/profiles.md says the audio is resampled first.
+    [TestCase(48_000)]
+    [TestCase(96_000)]
+    public async Task AnalyzeAsync_TargetSampleRateBelowTheTrack_ResamplesAndPutsA1kHzSineInThe1kHzBin(int trackRate)
     {
-        var harness = new AnalyzerHarness();
-        var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 48_000 });
-        var request = new AnalysisRequest(profile, "sine", [DescriptorId.Parse("rms")]);
-
-        var ex = await Assert.ThrowsAsync<SampleRateNotSupportedException>(async () => await harness.Analyzer.AnalyzeAsync(request, null));
-
-        await Assert.MultipleAsync(async () =>
+        using var folder = new TempFolder();
+        var samples = new float[trackRate * 2];
+        for (var i = 0; i < samples.Length; i++)
         {
-            Assert.That(ex!.SourceSampleRate, Is.EqualTo(44_100));
-            Assert.That(ex.TargetSampleRate, Is.EqualTo(48_000));
-            Assert.That(ex.Message, Does.Contain("'sine'").And.Contain("does not resample"));
-            Assert.That(await harness.SnapshotAsync(request.Key), Is.Empty);
+            samples[i] = 0.5f * (float)Math.Sin(2 * Math.PI * 1000 * i / trackRate);
+        }
+
+        using (var writer = new WaveFileWriter(Path.Combine(folder.Path, "sine.wav"), WaveFormat.CreateIeeeFloatWaveFormat(trackRate, 1)))
+        {
+            writer.WriteSamples(samples, 0, samples.Length);
+        }
+
+        var harness = new AnalyzerHarness(resolver: new FileSystemTrackAudioResolver(folder.Path));
+        var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 44_100 });
+        var spectrum = DescriptorId.Parse("spectrum");
+        var request = new AnalysisRequest(profile, "sine.wav", [spectrum]);
+
+        var records = await harness.Analyzer.AnalyzeAsync(request, null);
+
+        var blob = (await harness.Features.ReadAsync(request.Key, spectrum))!;
+        var middle = blob.GetFrame(blob.Header.FrameCount / 2).ToArray();
+        var peak = Array.IndexOf(middle, middle.Max());
+        var expectedBin = (int)Math.Round(1000.0 * AnalysisParameters.Default.FftSize / 44_100);
+        Assert.Multiple(() =>
+        {
+            Assert.That(records, Has.Count.EqualTo(1));
+            Assert.That(blob.Header.SampleRate, Is.EqualTo(44_100));
+            Assert.That(blob.Header.FrameCount, Is.EqualTo(StftPipeline.GetFrameCount(2 * 44_100, 2048, 512)));
+            Assert.That(peak, Is.EqualTo(expectedBin), $"peak bin {peak}, 1 kHz at 44.1 kHz is bin {expectedBin}");
         });
     }
 
