@@ -1,6 +1,7 @@
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diffing;
 using AudioVis.Cache.FeatureCheck;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
@@ -390,6 +391,80 @@ public sealed class AudioAnalyzerTests
     }
 
     [Test]
+    public async Task AnalyzeAsync_Resampled_RecordsTheDecodedAudiosHashTheTargetRateAndTheResamplerInTheCalculatorId()
+    {
+        var harness = new AnalyzerHarness();
+        var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 48_000 });
+        var rms = DescriptorId.Parse("rms@L");
+        var request = new AnalysisRequest(profile, "stereo", [rms]);
+
+        var record = (await harness.Analyzer.AnalyzeAsync(request, null)).Single();
+
+        var blob = (await harness.Features.ReadAsync(request.Key, rms))!;
+        using var decoded = AnalyzerGolden.Source("stereo");
+        var decodedHash = await AudioContentHasher.ComputeAsync(decoded);
+        Assert.That(CalculatorRegistry.BuiltIn.Catalog.TryGetDefinition(rms, out var definition), Is.True);
+        var olderResampler = new CacheMetadataRecord(
+            record.Key, record.Descriptor, record.ProfileRevisionHash, record.Parameters, record.SourceContentHash, definition!.CalculatorId + "+resample.naudio-wdl-0.0.0.0.sinc64x32.r0", record.CalculatorVersion, record.AnalyzedAt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.SourceContentHash, Is.EqualTo(decodedHash), "the content hash is of the audio as decoded");
+            Assert.That(blob.Header.SampleRate, Is.EqualTo(48_000));
+            Assert.That(blob.Header.FrameCount, Is.EqualTo(StftPipeline.GetFrameCount(ResamplingAudioSource.GetFrameCount(AnalyzerGolden.Signal("stereo").Samples.Length / 2, 44_100, 48_000), 2048, 512)));
+            Assert.That(record.CalculatorId, Is.EqualTo(definition.CalculatorId + "+" + ResamplingAudioSource.Id));
+            Assert.That(CacheDiffCalculator.GetStaleReasons(request.Key, record, definition, profile, decodedHash), Is.Null, "current with today's resampler");
+            Assert.That(
+                CacheDiffCalculator.GetStaleReasons(request.Key, olderResampler, definition, profile, decodedHash),
+                Is.EqualTo(new StaleReason[] { new CalculatorChanged(olderResampler.CalculatorId, record.CalculatorVersion, record.CalculatorId, record.CalculatorVersion) }),
+                "stale after a resampler change");
+        });
+    }
+
+    [Test]
+    public async Task AnalyzeAsync_CancelledMidResample_ThrowsAndWritesNothing()
+    {
+        var harness = new AnalyzerHarness();
+        var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 48_000 });
+        using var cts = new CancellationTokenSource();
+        var sawMidway = false;
+        var progress = new AnalyzerHarness.SyncProgress<AnalysisProgress>(p =>
+        {
+            if (p.Fraction is > 0.3 and < 1)
+            {
+                sawMidway = true;
+                cts.Cancel();
+            }
+        });
+        var request = new AnalysisRequest(profile, "stereo", [.. All]);
+
+        await Assert.CatchAsync<OperationCanceledException>(async () => await harness.Analyzer.AnalyzeAsync(request, progress, cts.Token));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(sawMidway, Is.True);
+            Assert.That(await harness.SnapshotAsync(request.Key), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task AnalyzeAsync_ResampledTrackShorterThanTheResamplersFilter_Analyses()
+    {
+        // 300 frames at 48 kHz: shorter than the 384-tap filter; 275 frames at 44.1 kHz, 7 frames of 64 with a hop of 32.
+        var harness = new AnalyzerHarness(_ => AudioSources.FromPcm("short", 48_000, 1, Enumerable.Repeat(0.25f, 300).ToArray()));
+        var profile = new AnalysisProfile("short", AnalysisParameters.Default with { TargetSampleRate = 44_100, WindowSize = 64, FftSize = 64, HopSize = 32 });
+        var request = new AnalysisRequest(profile, "short", [DescriptorId.Parse("rms")]);
+
+        await harness.Analyzer.AnalyzeAsync(request, null);
+
+        var blob = (await harness.Features.ReadAsync(request.Key, DescriptorId.Parse("rms")))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(blob.Header.FrameCount, Is.EqualTo(7));
+            Assert.That(blob.Values.ToArray()[2..5], Is.All.EqualTo(0.25f).Within(0.01));
+        });
+    }
+
+    [Test]
     public async Task AnalyzeAsync_TargetSampleRateEqualToTheTrack_Analyses()
     {
         var harness = new AnalyzerHarness();
@@ -397,7 +472,7 @@ public sealed class AudioAnalyzerTests
 
         var records = await harness.Analyzer.AnalyzeAsync(new AnalysisRequest(profile, "sine", [DescriptorId.Parse("rms")]), null);
 
-        Assert.That(records, Has.Count.EqualTo(1));
+        Assert.That(records.Select(r => r.CalculatorId), Is.EqualTo(new[] { "time" }), "not resampled: the calculator id is the calculator's own");
     }
 
     [Test]
