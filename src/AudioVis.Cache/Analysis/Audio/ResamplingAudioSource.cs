@@ -22,7 +22,8 @@ namespace AudioVis.Cache.Analysis.Audio;
 /// </para>
 /// <para>
 /// The inner source is read once, in order, and every block it returns is appended to the optional hasher, so the
-/// content hash stays that of the audio as decoded. The inner source is not disposed by this one.
+/// content hash stays that of the audio as decoded (a <see cref="Rewind"/> would append the audio again: the analyzer
+/// reads once). The inner source is not disposed by this one.
 /// </para>
 /// </remarks>
 internal sealed class ResamplingAudioSource : IAudioSource
