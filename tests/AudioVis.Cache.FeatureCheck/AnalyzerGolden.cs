@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using AudioVis.Cache.Analysis;
@@ -24,6 +25,9 @@ internal static class AnalyzerGolden
     public const string GoldenPrefix = "golden ";
 
     public const string ReductionsPrefix = "reductions ";
+
+    /// <summary>The line prefix of <see cref="ResamplerHash"/> in the child process's output.</summary>
+    public const string ResamplerPrefix = "resampler ";
 
     public static readonly string[] Names = ["sine", "sweep", "noise", "clicks", "stereo"];
 
@@ -90,7 +94,11 @@ internal static class AnalyzerGolden
     }
 
     /// <summary>Analyses a signal with every descriptor and returns each blob's SHA-256 (of the bytes the store holds), in descriptor order.</summary>
-    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, Func<string, IAudioSource>? open = null)
+    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, Func<string, IAudioSource>? open = null) =>
+        BlobHashes(name, AnalysisProfile.Default, open);
+
+    /// <summary>Analyses a signal with every descriptor under a profile and returns each blob's SHA-256, in descriptor order.</summary>
+    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, AnalysisProfile profile, Func<string, IAudioSource>? open = null)
     {
         var features = new InMemoryFeatureStore();
         var analyzer = new AudioAnalyzer(
@@ -99,7 +107,7 @@ internal static class AnalyzerGolden
             new InMemoryCacheMetadataStore(),
             new FixedTimeProvider(AnalyzedAt),
             CalculatorRegistry.BuiltIn);
-        var request = new AnalysisRequest(AnalysisProfile.Default, name, [.. AllDescriptors]);
+        var request = new AnalysisRequest(profile, name, [.. AllDescriptors]);
         analyzer.AnalyzeAsync(request, null).AsTask().GetAwaiter().GetResult();
         return [.. request.Descriptors.Select(d => (d, Convert.ToHexStringLower(SHA256.HashData(features.GetStoredBytes(request.Key, d)!))))];
     }
@@ -114,6 +122,44 @@ internal static class AnalyzerGolden
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// A hash of the resampler's output bits (seeded stereo noise, 1 s, from 48 and 96 kHz down to 44.1 kHz and from
+    /// 22.05 kHz up) and of every blob of the stereo golden signal analysed at a TargetSampleRate of 48 and 22.05 kHz, so a
+    /// child process on another SIMD path can be compared with this one.
+    /// </summary>
+    public static string ResamplerHash()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (from, to) in new[] { (48_000, 44_100), (96_000, 44_100), (22_050, 44_100) })
+        {
+            var random = new Random(from);
+            var input = new float[from * 2];
+            for (var i = 0; i < input.Length; i++)
+            {
+                input[i] = (random.NextSingle() * 2) - 1;
+            }
+
+            using var source = new ResamplingAudioSource(AudioSources.FromPcm("noise", from, 2, input), to, null);
+            var output = new float[source.FrameCount * 2];
+            var done = 0;
+            int read;
+            while (done < output.Length && (read = source.Read(output.AsSpan(done, Math.Min(8192, output.Length - done)))) > 0)
+            {
+                done += read;
+            }
+
+            hash.AppendData(MemoryMarshal.AsBytes(output.AsSpan()));
+        }
+
+        foreach (var target in new[] { 48_000, 22_050 })
+        {
+            var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = target });
+            hash.AppendData(Encoding.UTF8.GetBytes(CombinedHash(BlobHashes("stereo", profile))));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>

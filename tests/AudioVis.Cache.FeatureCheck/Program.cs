@@ -82,6 +82,7 @@ internal static class Program
     {
         Console.WriteLine(DefaultPathPrefix + FftKernel.DetectPath());
         Console.WriteLine(AnalyzerGolden.ReductionsPrefix + AnalyzerGolden.ReductionsHash());
+        Console.WriteLine(AnalyzerGolden.ResamplerPrefix + AnalyzerGolden.ResamplerHash());
         foreach (var name in AnalyzerGolden.Names)
         {
             Console.WriteLine(AnalyzerGolden.GoldenPrefix + name + " " + AnalyzerGolden.CombinedHash(AnalyzerGolden.BlobHashes(name)));

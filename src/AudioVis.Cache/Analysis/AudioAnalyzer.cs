@@ -7,7 +7,8 @@ using AudioVis.Cache.Storage.Features;
 namespace AudioVis.Cache.Analysis;
 
 /// <summary>
-/// The analyzer of docs/analyzer.md: checks the request, opens the track, decodes it once while hashing it, runs one
+/// The analyzer of docs/analyzer.md: checks the request, opens the track, decodes it once while hashing it, resamples it
+/// when the profile's <c>TargetSampleRate</c> differs from the track's (<see cref="ResamplingAudioSource"/>), runs one
 /// STFT per distinct channel feeding every computer of that channel, then commits every blob durably and only then
 /// the metadata records (through <see cref="FeatureCacheWriter"/>).
 /// </summary>
@@ -60,11 +61,14 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         }
 
         var parameters = request.Profile.Parameters;
-        using var source = _resolver.Open(request.Key.TrackRef);
-        if (parameters.TargetSampleRate is { } target && target != source.SampleRate)
-        {
-            throw new SampleRateNotSupportedException(source.Name, source.SampleRate, target);
-        }
+        using var decoded = _resolver.Open(request.Key.TrackRef);
+
+        // The content hash is of the audio as decoded, before any resampling, so it identifies the track whatever the
+        // profile; when resampling, the resampler hashes the decoded blocks it reads, otherwise the pipeline does.
+        using var hasher = new AudioContentHasher(decoded);
+        var resampled = parameters.TargetSampleRate is { } target && target != decoded.SampleRate;
+        using var resampler = resampled ? new ResamplingAudioSource(decoded, parameters.TargetSampleRate!.Value, hasher) : null;
+        IAudioSource source = (IAudioSource?)resampler ?? decoded;
 
         // One extractor (and so one STFT) per distinct channel alias, in the order the sorted descriptors first name it.
         var aliases = new List<ChannelAlias>();
@@ -115,9 +119,8 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         }
 
         var pipeline = new StftPipeline(source, context, channels, (int)frames);
-        using var hasher = new AudioContentHasher(source);
         progress?.Report(new AnalysisProgress(0.0, null));
-        pipeline.Run(hasher, progress is null ? null : new ProgressReporter(progress, source.FrameCount).OnBlock, cancellationToken);
+        pipeline.Run(resampled ? null : hasher, progress is null ? null : new ProgressReporter(progress, source.FrameCount).OnBlock, cancellationToken);
         var sourceHash = hasher.GetHashAndReset();
 
         // The blobs carry the parameters and the time the analysis finished, which the commit copies into the records,
@@ -132,7 +135,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
                 descriptors[i],
                 request.Profile.RevisionHash,
                 sourceHash,
-                calculators[i].Id,
+                resampled ? ResamplingAudioSource.QualifyCalculatorId(calculators[i].Id) : calculators[i].Id,
                 calculators[i].Version,
                 source.SampleRate,
                 parameters.HopSize,

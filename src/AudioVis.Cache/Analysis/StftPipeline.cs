@@ -124,14 +124,13 @@ internal sealed class StftPipeline
     public float[] GetOutput(int channel, int computer) => _channels[channel].Outputs[computer];
 
     /// <summary>Decodes the whole source once and computes every frame of every channel.</summary>
-    /// <param name="hasher">Receives every decoded block.</param>
+    /// <param name="hasher">Receives every decoded block; <see langword="null"/> when the source hashes on its own (resampling).</param>
     /// <param name="onBlock">Called after each block (for progress); may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked between blocks.</param>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     /// <exception cref="AudioFormatException">The source ended before all frames were computed.</exception>
-    public void Run(AudioContentHasher hasher, Action<StftPipeline>? onBlock, CancellationToken cancellationToken)
+    public void Run(AudioContentHasher? hasher, Action<StftPipeline>? onBlock, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(hasher);
         var channelCount = _source.ChannelCount;
         int read;
         while (true)
@@ -144,7 +143,7 @@ internal sealed class StftPipeline
             }
 
             var interleaved = new ReadOnlySpan<float>(_block, 0, read);
-            hasher.Append(interleaved);
+            hasher?.Append(interleaved);
             FramesDecoded += read / channelCount;
             ProcessBlock(interleaved);
 

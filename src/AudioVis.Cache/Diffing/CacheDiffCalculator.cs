@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
@@ -199,9 +200,14 @@ internal static class CacheDiffCalculator
             (reasons ??= []).Add(new SourceChanged(record.SourceContentHash, currentSourceHash));
         }
 
-        if (!string.Equals(record.CalculatorId, definition.CalculatorId, StringComparison.Ordinal) || record.CalculatorVersion != definition.CalculatorVersion)
+        // An entry computed from resampled audio records "{calculator}+{resampler}" (ResamplingAudioSource.QualifyCalculatorId):
+        // it is current only with today's resampler, so a new resampler library, version or setting makes it stale.
+        var currentId = record.CalculatorId.Contains('+', StringComparison.Ordinal)
+            ? ResamplingAudioSource.QualifyCalculatorId(definition.CalculatorId)
+            : definition.CalculatorId;
+        if (!string.Equals(record.CalculatorId, currentId, StringComparison.Ordinal) || record.CalculatorVersion != definition.CalculatorVersion)
         {
-            (reasons ??= []).Add(new CalculatorChanged(record.CalculatorId, record.CalculatorVersion, definition.CalculatorId, definition.CalculatorVersion));
+            (reasons ??= []).Add(new CalculatorChanged(record.CalculatorId, record.CalculatorVersion, currentId, definition.CalculatorVersion));
         }
 
         return reasons?.ToArray();

@@ -7,7 +7,7 @@ namespace AudioVis.Cache.Tests.Analysis;
 /// <summary>
 /// Runs the analyzer golden signals in a child process (AudioVis.Cache.FeatureCheck <c>analyzer-golden</c>) with SIMD
 /// switched off step by step, and checks every path writes the same blob bytes as the golden hashes, and gives the same
-/// bits as this process from the float reductions and the float log on their own.
+/// bits as this process from the float reductions and the float log on their own, and from the resampler.
 /// </summary>
 public sealed class AudioAnalyzerSimdTests
 {
@@ -40,6 +40,29 @@ public sealed class AudioAnalyzerSimdTests
         var (exitCode, output) = RunFeatureCheck(variables);
 
         var line = output.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith(AnalyzerGolden.ReductionsPrefix, StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(line, Is.EqualTo(expected), output);
+        });
+    }
+
+    // AnalyzerGolden.ResamplerHash on the Vector512 and the scalar path (DOTNET_EnableHWIntrinsic=0), NAudio.Core 3.3.0,
+    // 384 taps × 256 phases. A change means resampled audio (or blobs analysed from it) changed: bump
+    // ResamplingAudioSource's revision if we caused it, so the entries computed before go stale.
+    private const string ResamplerGolden = "6ee61328db118268c0144613e22e589bd03ce89ebc296ba919ccc95ef577f9b8";
+
+    [Test]
+    public void ResamplerHash_InThisProcess_IsTheGoldenHash() => Assert.That(AnalyzerGolden.ResamplerHash(), Is.EqualTo(ResamplerGolden));
+
+    [TestCaseSource(nameof(Environments))]
+    public void Resampler_WithSimdSwitchedOffInChildProcess_GivesTheSameBitsAsThisProcess(string variables)
+    {
+        const string expected = AnalyzerGolden.ResamplerPrefix + ResamplerGolden;
+
+        var (exitCode, output) = RunFeatureCheck(variables);
+
+        var line = output.Split('\n').Select(l => l.Trim()).SingleOrDefault(l => l.StartsWith(AnalyzerGolden.ResamplerPrefix, StringComparison.Ordinal));
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.Zero, output);

@@ -1,6 +1,7 @@
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diffing;
 using AudioVis.Cache.FeatureCheck;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
@@ -351,21 +352,115 @@ public sealed class AudioAnalyzerTests
         Assert.That(blob.Values.ToArray(), Is.EqualTo(new[] { 0.25f }));
     }
 
+    // Regression (issue #9 item 6): a profile with TargetSampleRate 44100 failed on 48 and 96 kHz files with
+    // SampleRateNotSupportedException although docs/profiles.md says the audio is resampled first.
+    [TestCase(48_000)]
+    [TestCase(96_000)]
+    public async Task AnalyzeAsync_TargetSampleRateBelowTheTrack_ResamplesAndPutsA1kHzSineInThe1kHzBin(int trackRate)
+    {
+        using var folder = new TempFolder();
+        var samples = new float[trackRate * 2];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = 0.5f * (float)Math.Sin(2 * Math.PI * 1000 * i / trackRate);
+        }
+
+        using (var writer = new WaveFileWriter(Path.Combine(folder.Path, "sine.wav"), WaveFormat.CreateIeeeFloatWaveFormat(trackRate, 1)))
+        {
+            writer.WriteSamples(samples, 0, samples.Length);
+        }
+
+        var harness = new AnalyzerHarness(resolver: new FileSystemTrackAudioResolver(folder.Path));
+        var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 44_100 });
+        var spectrum = DescriptorId.Parse("spectrum");
+        var request = new AnalysisRequest(profile, "sine.wav", [spectrum]);
+
+        var records = await harness.Analyzer.AnalyzeAsync(request, null);
+
+        var blob = (await harness.Features.ReadAsync(request.Key, spectrum))!;
+        var middle = blob.GetFrame(blob.Header.FrameCount / 2).ToArray();
+        var peak = Array.IndexOf(middle, middle.Max());
+        var expectedBin = (int)Math.Round(1000.0 * AnalysisParameters.Default.FftSize / 44_100);
+        Assert.Multiple(() =>
+        {
+            Assert.That(records, Has.Count.EqualTo(1));
+            Assert.That(blob.Header.SampleRate, Is.EqualTo(44_100));
+            Assert.That(blob.Header.FrameCount, Is.EqualTo(StftPipeline.GetFrameCount(2 * 44_100, 2048, 512)));
+            Assert.That(peak, Is.EqualTo(expectedBin), $"peak bin {peak}, 1 kHz at 44.1 kHz is bin {expectedBin}");
+        });
+    }
+
     [Test]
-    public async Task AnalyzeAsync_TargetSampleRateDiffersFromTheTrack_ThrowsSampleRateNotSupportedAndWritesNothing()
+    public async Task AnalyzeAsync_Resampled_RecordsTheDecodedAudiosHashTheTargetRateAndTheResamplerInTheCalculatorId()
     {
         var harness = new AnalyzerHarness();
         var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 48_000 });
-        var request = new AnalysisRequest(profile, "sine", [DescriptorId.Parse("rms")]);
+        var rms = DescriptorId.Parse("rms@L");
+        var request = new AnalysisRequest(profile, "stereo", [rms]);
 
-        var ex = await Assert.ThrowsAsync<SampleRateNotSupportedException>(async () => await harness.Analyzer.AnalyzeAsync(request, null));
+        var record = (await harness.Analyzer.AnalyzeAsync(request, null)).Single();
+
+        var blob = (await harness.Features.ReadAsync(request.Key, rms))!;
+        using var decoded = AnalyzerGolden.Source("stereo");
+        var decodedHash = await AudioContentHasher.ComputeAsync(decoded);
+        Assert.That(CalculatorRegistry.BuiltIn.Catalog.TryGetDefinition(rms, out var definition), Is.True);
+        var olderResampler = new CacheMetadataRecord(
+            record.Key, record.Descriptor, record.ProfileRevisionHash, record.Parameters, record.SourceContentHash, definition!.CalculatorId + "+resample.naudio-wdl-0.0.0.0.sinc64x32.r0", record.CalculatorVersion, record.AnalyzedAt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.SourceContentHash, Is.EqualTo(decodedHash), "the content hash is of the audio as decoded");
+            Assert.That(blob.Header.SampleRate, Is.EqualTo(48_000));
+            Assert.That(blob.Header.FrameCount, Is.EqualTo(StftPipeline.GetFrameCount(ResamplingAudioSource.GetFrameCount(AnalyzerGolden.Signal("stereo").Samples.Length / 2, 44_100, 48_000), 2048, 512)));
+            Assert.That(record.CalculatorId, Is.EqualTo(definition.CalculatorId + "+" + ResamplingAudioSource.Id));
+            Assert.That(CacheDiffCalculator.GetStaleReasons(request.Key, record, definition, profile, decodedHash), Is.Null, "current with today's resampler");
+            Assert.That(
+                CacheDiffCalculator.GetStaleReasons(request.Key, olderResampler, definition, profile, decodedHash),
+                Is.EqualTo(new StaleReason[] { new CalculatorChanged(olderResampler.CalculatorId, record.CalculatorVersion, record.CalculatorId, record.CalculatorVersion) }),
+                "stale after a resampler change");
+        });
+    }
+
+    [Test]
+    public async Task AnalyzeAsync_CancelledMidResample_ThrowsAndWritesNothing()
+    {
+        var harness = new AnalyzerHarness();
+        var profile = new AnalysisProfile("resampled", AnalysisParameters.Default with { TargetSampleRate = 48_000 });
+        using var cts = new CancellationTokenSource();
+        var sawMidway = false;
+        var progress = new AnalyzerHarness.SyncProgress<AnalysisProgress>(p =>
+        {
+            if (p.Fraction is > 0.3 and < 1)
+            {
+                sawMidway = true;
+                cts.Cancel();
+            }
+        });
+        var request = new AnalysisRequest(profile, "stereo", [.. All]);
+
+        await Assert.CatchAsync<OperationCanceledException>(async () => await harness.Analyzer.AnalyzeAsync(request, progress, cts.Token));
 
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(ex!.SourceSampleRate, Is.EqualTo(44_100));
-            Assert.That(ex.TargetSampleRate, Is.EqualTo(48_000));
-            Assert.That(ex.Message, Does.Contain("'sine'").And.Contain("does not resample"));
+            Assert.That(sawMidway, Is.True);
             Assert.That(await harness.SnapshotAsync(request.Key), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task AnalyzeAsync_ResampledTrackShorterThanTheResamplersFilter_Analyses()
+    {
+        // 300 frames at 48 kHz: shorter than the 384-tap filter; 275 frames at 44.1 kHz, 7 frames of 64 with a hop of 32.
+        var harness = new AnalyzerHarness(_ => AudioSources.FromPcm("short", 48_000, 1, Enumerable.Repeat(0.25f, 300).ToArray()));
+        var profile = new AnalysisProfile("short", AnalysisParameters.Default with { TargetSampleRate = 44_100, WindowSize = 64, FftSize = 64, HopSize = 32 });
+        var request = new AnalysisRequest(profile, "short", [DescriptorId.Parse("rms")]);
+
+        await harness.Analyzer.AnalyzeAsync(request, null);
+
+        var blob = (await harness.Features.ReadAsync(request.Key, DescriptorId.Parse("rms")))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(blob.Header.FrameCount, Is.EqualTo(7));
+            Assert.That(blob.Values.ToArray()[2..5], Is.All.EqualTo(0.25f).Within(0.01));
         });
     }
 
@@ -377,7 +472,7 @@ public sealed class AudioAnalyzerTests
 
         var records = await harness.Analyzer.AnalyzeAsync(new AnalysisRequest(profile, "sine", [DescriptorId.Parse("rms")]), null);
 
-        Assert.That(records, Has.Count.EqualTo(1));
+        Assert.That(records.Select(r => r.CalculatorId), Is.EqualTo(new[] { "time" }), "not resampled: the calculator id is the calculator's own");
     }
 
     [Test]

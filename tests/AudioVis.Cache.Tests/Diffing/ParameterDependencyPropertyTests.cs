@@ -21,8 +21,9 @@ namespace AudioVis.Cache.Tests.Diffing;
 /// the generators for every declared dependency except three, each checked to be exactly the case named, never waved
 /// through:
 /// <list type="bullet">
-/// <item><c>sample_rate</c>: the analyzer does not resample, so the only edits that analyse at all are native ↔ the track's
-/// own rate, which leave the bytes unchanged; every descriptor still declares it, because it sets the rate analysed.</item>
+/// <item><c>sample_rate</c>: native ↔ the track's own rate leaves the audio untouched, so the bytes are unchanged (accepted
+/// only when both rates analysed are the track's); an edit to or from <see cref="ResampledRate"/> resamples and must change
+/// the bytes.</item>
 /// <item><c>band_layout</c>, <c>band_min_hz</c>, <c>band_max_hz</c> for <c>spectrum.bandsN</c>: an edge that moves less
 /// than half a bin, or past the Nyquist frequency, leaves every band's bin range unchanged (accepted only when
 /// <see cref="BandLayoutEdges.BinRanges"/> is equal under both profiles).</item>
@@ -38,6 +39,9 @@ public sealed class ParameterDependencyPropertyTests
 {
     private const int SampleRate = 8000;
     private const string TrackRef = "synthetic";
+
+    // A rate the generated profiles may ask for that differs from the track's, so the analyzer resamples.
+    private const int ResampledRate = 16_000;
 
     // 0.5 s at 8 kHz: 2700 samples of a 1 kHz tone, a 2.5 kHz tone and broadband noise (so the tone holds less than the
     // rolloff's 85% of the power and the rolloff lands in the noise), then 1300 samples of silence.
@@ -65,8 +69,8 @@ public sealed class ParameterDependencyPropertyTests
             Gen.Enum<WindowFunction>(),
             Gen.Select(Gen.Int[-120, -40], Gen.Int[-30, -10]),
             Gen.Select(Gen.Enum<BandLayout>(), Gen.OneOf(0.0, 20.0, 30.0, 100.0, 700.0), Gen.OneOf(1000.0, 2500.0, 3000.0, 3999.0, 20000.0)),
-            Gen.Bool,
-            (window, hop, extraOctaves, function, db, bands, native) => new AnalysisParameters
+            Gen.Int[0, 2],
+            (window, hop, extraOctaves, function, db, bands, rate) => new AnalysisParameters
         {
             WindowSize = window,
             HopSize = Math.Min(hop, window),
@@ -77,7 +81,7 @@ public sealed class ParameterDependencyPropertyTests
             BandLayout = bands.Item1,
             MinBandFrequency = bands.Item2,
             MaxBandFrequency = bands.Item3,
-            TargetSampleRate = native ? null : SampleRate,
+            TargetSampleRate = rate switch { 0 => null, 1 => SampleRate, _ => ResampledRate },
             });
 
     // An edit takes one to three parameters (by canonical index) from another random profile; the result must be valid and differ.
@@ -154,7 +158,7 @@ public sealed class ParameterDependencyPropertyTests
                 continue;
             }
 
-            if (dependentChanges.All(n => n == "sample_rate"))
+            if (dependentChanges.All(n => n == "sample_rate") && AnalysedRate(before) == AnalysedRate(after))
             {
                 totals.SampleRateOnly++;
             }
@@ -196,11 +200,14 @@ public sealed class ParameterDependencyPropertyTests
     private static bool SameBinRanges(string name, AnalysisParameters before, AnalysisParameters after)
     {
         var count = int.Parse(name.AsSpan(BandsCalculator.FamilyName.Length), provider: System.Globalization.CultureInfo.InvariantCulture);
-        return BandLayoutEdges.BinRanges(new AnalysisContext(SampleRate, before), count)
-            .SequenceEqual(BandLayoutEdges.BinRanges(new AnalysisContext(SampleRate, after), count));
+        return BandLayoutEdges.BinRanges(new AnalysisContext(AnalysedRate(before), before), count)
+            .SequenceEqual(BandLayoutEdges.BinRanges(new AnalysisContext(AnalysedRate(after), after), count));
     }
 
-    private static long FrameCount(AnalysisParameters parameters) => StftPipeline.GetFrameCount(Signal.Length, parameters.WindowSize, parameters.HopSize);
+    private static long FrameCount(AnalysisParameters parameters) =>
+        StftPipeline.GetFrameCount(ResamplingAudioSource.GetFrameCount(Signal.Length, SampleRate, AnalysedRate(parameters)), parameters.WindowSize, parameters.HopSize);
+
+    private static int AnalysedRate(AnalysisParameters parameters) => parameters.TargetSampleRate ?? SampleRate;
 
     private static AnalysisParameters Apply(AnalysisParameters b, AnalysisParameters other, int[] edited)
     {
