@@ -188,7 +188,7 @@ public sealed class InMemoryFeatureStore : IFeatureStore
         }
     }
 
-    private static string GetLocation(CacheKey key, DescriptorId descriptor) => $"{LocationPrefix}{key}/{descriptor}";
+    internal static string GetLocation(CacheKey key, DescriptorId descriptor) => $"{LocationPrefix}{key}/{descriptor}";
 
     private static async ValueTask<(FeatureBlobHeader? Header, CorruptFeatureBlobException? Corruption)> VerifyAsync(
         byte[] bytes, CacheKey key, DescriptorId descriptor, string location, CancellationToken cancellationToken)

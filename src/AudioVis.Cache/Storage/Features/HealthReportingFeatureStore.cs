@@ -1,0 +1,83 @@
+using AudioVis.Cache.Descriptors;
+
+namespace AudioVis.Cache.Storage.Features;
+
+/// <summary>
+/// Wraps the registered <see cref="IFeatureStore"/> and says what its reads and writes reveal about blob health, at no extra
+/// cost on the good path: a read that fails verification (<see cref="CorruptFeatureBlobException"/>, rethrown) or finds no
+/// blob although the <see cref="ICacheMetadataStore"/> has its record reports the blob unusable; a completed write or delete
+/// clears it. The DI layer connects the callbacks to the differ's registry, so the store never knows the differ.
+/// </summary>
+internal sealed class HealthReportingFeatureStore(
+    IFeatureStore inner,
+    ICacheMetadataStore metadata,
+    Action<CacheKey, DescriptorId, FeatureBlobCorruption?, string> onUnusable,
+    Action<CacheKey, DescriptorId> onCleared) : IFeatureStore
+{
+    /// <summary>Gets the wrapped store.</summary>
+    public IFeatureStore Inner => inner;
+
+    public async ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default)
+    {
+        await inner.WriteAsync(blob, cancellationToken).ConfigureAwait(false);
+        onCleared(blob.Header.Key, blob.Header.Descriptor);
+    }
+
+    public async ValueTask<FeatureBlob?> ReadAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
+    {
+        FeatureBlob? blob;
+        try
+        {
+            blob = await inner.ReadAsync(key, descriptor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CorruptFeatureBlobException e)
+        {
+            onUnusable(key, descriptor, e.Reason, e.Location);
+            throw;
+        }
+
+        if (blob is null && await HasRecordAsync(key, descriptor, cancellationToken).ConfigureAwait(false))
+        {
+            onUnusable(key, descriptor, null, GetLocation(inner, key, descriptor));
+        }
+
+        return blob;
+    }
+
+    public async ValueTask<bool> DeleteAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
+    {
+        var deleted = await inner.DeleteAsync(key, descriptor, cancellationToken).ConfigureAwait(false);
+        onCleared(key, descriptor);
+        return deleted;
+    }
+
+    public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default) =>
+        inner.ListAsync(key, cancellationToken);
+
+    public IAsyncEnumerable<FeatureStoreEntry> ScanAsync(CancellationToken cancellationToken = default) => inner.ScanAsync(cancellationToken);
+
+    public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) =>
+        inner.QuarantineAsync(location, cancellationToken);
+
+    /// <summary>Where a store keeps (or would keep) a blob, for the report of a missing one.</summary>
+    internal static string GetLocation(IFeatureStore store, CacheKey key, DescriptorId descriptor) => store switch
+    {
+        FileSystemFeatureStore files => files.GetBlobPath(key, descriptor),
+        InMemoryFeatureStore => InMemoryFeatureStore.GetLocation(key, descriptor),
+        HealthReportingFeatureStore reporting => GetLocation(reporting.Inner, key, descriptor),
+        _ => $"{key}/{descriptor}",
+    };
+
+    private async ValueTask<bool> HasRecordAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
+    {
+        foreach (var record in await metadata.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Descriptor.Equals(descriptor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
