@@ -9,7 +9,7 @@ namespace AudioVis.Cache.Diffing;
 /// The feature blobs found unusable (corrupt, or missing although their record exists), per {key, descriptor}, read by the
 /// differ (<see cref="BlobUnusable"/>). Fed through the DI wiring by the feature store's decorator
 /// (<see cref="Storage.Features.HealthReportingFeatureStore"/>: a read that fails verification or finds no blob reports, a
-/// successful write clears) and by <c>ICacheMaintenance.VerifyBlobsAsync</c>, so storage stays downstream of the
+/// successful write clears) and by <see cref="ICacheMaintenance.VerifyBlobsAsync"/>, so storage stays downstream of the
 /// differ and neither knows the other.
 /// </summary>
 /// <remarks>

@@ -111,7 +111,7 @@ public sealed record ProfileDeleted(string ProfileId) : StaleReason
 /// <summary>
 /// The entry's record is fine but its feature blob cannot be used: it is corrupt, or it is gone. Found cheaply: when a read
 /// through the registered <see cref="IFeatureStore"/> fails verification or finds no blob, and by
-/// <c>ICacheMaintenance.VerifyBlobsAsync</c>. A successful write of the blob (a regeneration) clears it.
+/// <see cref="Storage.ICacheMaintenance.VerifyBlobsAsync"/>. A successful write of the blob (a regeneration) clears it.
 /// </summary>
 /// <param name="Corruption">What verification found; <see langword="null"/> when the blob is missing.</param>
 /// <param name="Location">Where the blob is (or was) stored: a file path, or <c>memory:</c> and the entry. Not part of <see cref="Description"/>.</param>

@@ -113,6 +113,32 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
         return new CacheRebuildReport(scanned, written, removed, withBlobs, quarantined);
     }
 
+    /// <inheritdoc/>
+    public async ValueTask<int> VerifyBlobsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        int checkedBlobs = 0, unusable = 0;
+        foreach (var key in await _metadata.GetKeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var record in await _metadata.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                checkedBlobs++;
+                var check = _features is IFeatureBlobStructureCheck cheap
+                    ? await cheap.CheckStructureAsync(key, record.Descriptor, cancellationToken).ConfigureAwait(false)
+                    : new FeatureBlobCheck((await _features.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(record.Descriptor), null, string.Empty);
+                if (check.IsUnusable)
+                {
+                    unusable++;
+                    Log.BlobUnusable(_logger, check.Location, check.Corruption?.Reason.ToString() ?? "Missing");
+                }
+            }
+        }
+
+        Log.BlobsVerified(_logger, checkedBlobs, unusable);
+        return unusable;
+    }
+
     /// <summary>
     /// Brings the records of one key in line with its blobs: one atomic upsert of the records that are missing or
     /// disagree, then one atomic removal of the records whose blob is gone. Once the upsert has happened the removal is

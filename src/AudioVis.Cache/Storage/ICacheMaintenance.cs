@@ -28,6 +28,21 @@ public interface ICacheMaintenance
     ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Checks, cheaply, the feature blob of every record in the <see cref="ICacheMetadataStore"/>: that it exists, and that its
+    /// header and length are a valid blob's for the entry, without reading its values. A blob that fails is reported to the
+    /// differ, whose next diff lists its descriptor stale with <see cref="Diffing.BlobUnusable"/>, so Regenerate All repairs it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check; blobs found so far stay reported.</param>
+    /// <returns>How many recorded blobs were found missing or malformed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Meant for start-up: it opens each blob once and reads its first bytes. Damaged values are not found here (that needs the
+    /// checksum over the whole blob): reads through the <see cref="Features.IFeatureStore"/> find them, and
+    /// <see cref="RebuildMetadataAsync"/> verifies everything. A feature store the library does not know is only checked for existence.
+    /// </remarks>
+    ValueTask<int> VerifyBlobsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The diagnostics panel's "Dismiss": deletes the record and the feature blob of one extraneous descriptor (cached,
     /// but requested by no element) and nothing else, and records a <c>dismissed</c> entry in the <see cref="History.IHistoryStore"/>.
     /// </summary>

@@ -97,6 +97,51 @@ public sealed class BlobHealthServicesTests
         });
     }
 
+    [Test]
+    public async Task VerifyBlobsAsync_TruncatedAndDeletedBlobs_AreReportedStale_WithoutReadingValues()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        await using var provider = Build(folder.Path);
+        var path = await AnalyzeAsync(provider, folder.Path, "rms@mid", "zcr@mid", "rms@side");
+        var zcr = DescriptorId.Parse("zcr@mid");
+        var side = DescriptorId.Parse("rms@side");
+        var zcrPath = new FileSystemFeatureStore(Path.Combine(folder.Path, "cache")).GetBlobPath(Key, zcr);
+        using (var file = File.Open(path, FileMode.Open))
+        {
+            file.SetLength(file.Length - 4);
+        }
+
+        File.Delete(zcrPath);
+
+        var unusable = await provider.GetRequiredService<ICacheMaintenance>().VerifyBlobsAsync();
+        var diff = (await Scheduler(provider).RunFrameAsync()).SingleOrDefault();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unusable, Is.EqualTo(2));
+            Assert.That(diff?.Stale, Is.EqualTo(new[] { Rms, zcr }));
+            Assert.That(diff?.GetStaleReasons(Rms).Single(), Is.EqualTo(new BlobUnusable(FeatureBlobCorruption.Truncated, path)));
+            Assert.That(diff?.GetStaleReasons(zcr).Single(), Is.EqualTo(new BlobUnusable(null, zcrPath)));
+            Assert.That(diff?.Current, Is.EqualTo(new[] { side }));
+        });
+    }
+
+    [Test]
+    public async Task VerifyBlobsAsync_FlippedValueBit_IsLeftToReadsAndScans()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        await using var provider = Build(folder.Path);
+        FlipBit(await AnalyzeAsync(provider, folder.Path));
+
+        var unusable = await provider.GetRequiredService<ICacheMaintenance>().VerifyBlobsAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(unusable, Is.Zero, "the structure is sound; only the checksum over the values finds this");
+            Assert.That(await Scheduler(provider).RunFrameAsync(), Is.Empty);
+        });
+    }
+
     private static ServiceProvider Build(string root) =>
         new ServiceCollection()
             .AddAudioVisCache(o => o.FeatureCacheRoot = Path.Combine(root, "cache"))
@@ -105,17 +150,17 @@ public sealed class BlobHealthServicesTests
 
     private static IDiffScheduler Scheduler(IServiceProvider provider) => provider.GetRequiredService<IDiffScheduler>();
 
-    /// <summary>Requests <c>rms@mid</c> of the stereo signal, regenerates it, and returns the blob's path once the diff is current.</summary>
-    private static async Task<string> AnalyzeAsync(IServiceProvider provider, string root)
+    /// <summary>Requests <c>rms@mid</c> (or the given descriptors) of the stereo signal, regenerates it, and returns the blob's path once the diff is current.</summary>
+    private static async Task<string> AnalyzeAsync(IServiceProvider provider, string root, params string[] descriptors)
     {
         var bus = provider.GetRequiredService<IAnalysisIntentBus>();
-        bus.Publish(AnalysisIntent.Create("el-1", Key.TrackRef, Key.AnalysisProfileId, [Rms.ToString()], DateTimeOffset.UnixEpoch));
+        bus.Publish(AnalysisIntent.Create("el-1", Key.TrackRef, Key.AnalysisProfileId, descriptors.Length > 0 ? descriptors : [Rms.ToString()], DateTimeOffset.UnixEpoch));
         await Scheduler(provider).RunFrameAsync();
         var ticket = provider.GetRequiredService<IRegenerationQueue>().RegenerateAll(Scheduler(provider).GetLatestDiffs()).Single();
         var outcome = await ticket.Completion.WaitAsync(Safety);
         Assert.That(outcome.Succeeded, Is.True, outcome.Error?.ToString());
         var current = (await Scheduler(provider).RunFrameAsync()).Single();
-        Assert.That(current.Current, Is.EqualTo(new[] { Rms }));
+        Assert.That(current.Current, Has.Member(Rms).And.Count.EqualTo(Math.Max(1, descriptors.Length)));
         var path = new FileSystemFeatureStore(Path.Combine(root, "cache")).GetBlobPath(Key, Rms);
         Assert.That(File.Exists(path), Is.True);
         return path;

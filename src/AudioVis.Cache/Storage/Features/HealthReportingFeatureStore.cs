@@ -12,7 +12,7 @@ internal sealed class HealthReportingFeatureStore(
     IFeatureStore inner,
     ICacheMetadataStore metadata,
     Action<CacheKey, DescriptorId, FeatureBlobCorruption?, string> onUnusable,
-    Action<CacheKey, DescriptorId> onCleared) : IFeatureStore
+    Action<CacheKey, DescriptorId> onCleared) : IFeatureStore, IFeatureBlobStructureCheck
 {
     /// <summary>Gets the wrapped store.</summary>
     public IFeatureStore Inner => inner;
@@ -58,6 +58,23 @@ internal sealed class HealthReportingFeatureStore(
 
     public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) =>
         inner.QuarantineAsync(location, cancellationToken);
+
+    /// <summary>
+    /// Checks a blob's existence and structure with the inner store's cheap check (or, for a store without one, its listing:
+    /// existence only) and reports a missing or malformed blob. A sound structure clears nothing: its values may still be damaged.
+    /// </summary>
+    public async ValueTask<FeatureBlobCheck> CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
+    {
+        var check = inner is IFeatureBlobStructureCheck cheap
+            ? await cheap.CheckStructureAsync(key, descriptor, cancellationToken).ConfigureAwait(false)
+            : new FeatureBlobCheck((await inner.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(descriptor), null, GetLocation(inner, key, descriptor));
+        if (check.IsUnusable)
+        {
+            onUnusable(key, descriptor, check.Corruption?.Reason, check.Location);
+        }
+
+        return check;
+    }
 
     /// <summary>Where a store keeps (or would keep) a blob, for the report of a missing one.</summary>
     internal static string GetLocation(IFeatureStore store, CacheKey key, DescriptorId descriptor) => store switch

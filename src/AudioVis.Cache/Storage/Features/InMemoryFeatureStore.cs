@@ -12,7 +12,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// starts empty. The byte format and its verification are exercised by <see cref="FileSystemFeatureStore"/>.
 /// <see cref="QuarantineAsync"/> removes a corrupt entry from the store and keeps it in a quarantine list in memory.
 /// </remarks>
-public sealed class InMemoryFeatureStore : IFeatureStore
+public sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
 {
     private const string LocationPrefix = "memory:";
 
@@ -185,6 +185,37 @@ public sealed class InMemoryFeatureStore : IFeatureStore
         lock (_gate)
         {
             return [.. _quarantine.Select(q => (q.Location, q.QuarantinedAs, (byte[])q.Stored))];
+        }
+    }
+
+    /// <inheritdoc/>
+    async ValueTask<FeatureBlobCheck> IFeatureBlobStructureCheck.CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
+    {
+        StoreGuard.ThrowIfDefault(key);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+        var location = GetLocation(key, descriptor);
+        object? stored;
+        lock (_gate)
+        {
+            _blobs.TryGetValue((key, descriptor), out stored);
+        }
+
+        if (stored is not byte[] bytes)
+        {
+            return new FeatureBlobCheck(stored is not null, null, location);
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            var header = await FeatureBlobFormat.CheckStructureAsync(stream, location, cancellationToken).ConfigureAwait(false);
+            FeatureStoreVerification.ThrowIfNotFor(header, key, descriptor, location);
+            return new FeatureBlobCheck(true, null, location);
+        }
+        catch (CorruptFeatureBlobException e)
+        {
+            return new FeatureBlobCheck(true, e, location);
         }
     }
 
