@@ -43,6 +43,19 @@ public interface ICacheMaintenance
     ValueTask<int> VerifyBlobsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads and fully verifies (checksum included) the blobs of up to <paramref name="maxBlobs"/> records, continuing where the
+    /// previous call stopped, in key and descriptor order, and starting over after the last record. A blob found corrupt or
+    /// missing is reported to the differ, as by <see cref="VerifyBlobsAsync"/>. Call it at a rate the host can afford (on idle
+    /// frames, or from a timer) to find damaged values no read has touched yet.
+    /// </summary>
+    /// <param name="maxBlobs">How many blobs to read in this call: the budget; at least 1.</param>
+    /// <param name="cancellationToken">Cancels the scrub; the next call starts at the blob it was reading.</param>
+    /// <returns>How many of the blobs read in this call were corrupt or missing.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBlobs"/> is less than 1.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    ValueTask<int> ScrubAsync(int maxBlobs, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The diagnostics panel's "Dismiss": deletes the record and the feature blob of one extraneous descriptor (cached,
     /// but requested by no element) and nothing else, and records a <c>dismissed</c> entry in the <see cref="History.IHistoryStore"/>.
     /// </summary>

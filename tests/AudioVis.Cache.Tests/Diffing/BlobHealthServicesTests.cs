@@ -142,6 +142,37 @@ public sealed class BlobHealthServicesTests
         });
     }
 
+    [Test]
+    public async Task ScrubAsync_BudgetOfOne_ReadsOneBlobPerCallInOrder_FindsFlippedValues_AndStartsOver()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        await using var provider = Build(folder.Path);
+        await AnalyzeAsync(provider, folder.Path, "rms@mid", "rms@side", "zcr@mid");
+        var side = DescriptorId.Parse("rms@side");
+        var sidePath = new FileSystemFeatureStore(Path.Combine(folder.Path, "cache")).GetBlobPath(Key, side);
+        FlipBit(sidePath);
+        var maintenance = provider.GetRequiredService<ICacheMaintenance>();
+
+        var first = await maintenance.ScrubAsync(1);
+        var quiet = await Scheduler(provider).RunFrameAsync();
+        var second = await maintenance.ScrubAsync(1);
+        var rest = await maintenance.ScrubAsync(5);
+        var diff = (await Scheduler(provider).RunFrameAsync()).SingleOrDefault();
+        var again = await maintenance.ScrubAsync(5);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.Zero, "rms@mid is sound");
+            Assert.That(quiet, Is.Empty);
+            Assert.That(second, Is.EqualTo(1), "rms@side has a flipped value bit");
+            Assert.That(rest, Is.Zero, "zcr@mid, then the end: the next call starts over");
+            Assert.That(diff?.Stale, Is.EqualTo(new[] { side }));
+            Assert.That(diff?.GetStaleReasons(side).Single(), Is.EqualTo(new BlobUnusable(FeatureBlobCorruption.ChecksumMismatch, sidePath)));
+            Assert.That(again, Is.EqualTo(1), "a full pass from the start");
+            Assert.That(() => maintenance.ScrubAsync(0), Throws.TypeOf<ArgumentOutOfRangeException>());
+        });
+    }
+
     private static ServiceProvider Build(string root) =>
         new ServiceCollection()
             .AddAudioVisCache(o => o.FeatureCacheRoot = Path.Combine(root, "cache"))
