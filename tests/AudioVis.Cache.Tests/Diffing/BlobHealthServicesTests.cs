@@ -173,6 +173,31 @@ public sealed class BlobHealthServicesTests
         });
     }
 
+    [Test]
+    public async Task HostRegisteredStore_BlobDeletedBehindTheWrapper_ReadReportsItMissing_AndARemovedRecordForgetsIt()
+    {
+        var store = new InMemoryFeatureStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<IFeatureStore>(store);
+        await using var provider = services.AddAudioVisCache().UseTrackAudioResolver<GoldenResolver>().Services.BuildServiceProvider();
+        await AnalyzeAsync(provider, root: null);
+        await store.DeleteAsync(Key, Rms);
+
+        var read = await provider.GetRequiredService<IFeatureStore>().ReadAsync(Key, Rms);
+        var stale = (await Scheduler(provider).RunFrameAsync()).SingleOrDefault();
+        await provider.GetRequiredService<ICacheMetadataStore>().RemoveAsync(Key, [Rms]);
+        Scheduler(provider).Invalidate(Key);
+        var missing = (await Scheduler(provider).RunFrameAsync()).SingleOrDefault();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.Null);
+            Assert.That(stale?.GetStaleReasons(Rms), Is.EqualTo(new StaleReason[] { new BlobUnusable(null, InMemoryFeatureStore.GetLocation(Key, Rms)) }));
+            Assert.That(missing?.Missing, Is.EqualTo(new[] { Rms }), "no record: missing");
+            Assert.That(provider.GetRequiredService<BlobHealth>().IsEmpty, Is.True, "the differ forgets a problem whose record is gone");
+        });
+    }
+
     private static ServiceProvider Build(string root) =>
         new ServiceCollection()
             .AddAudioVisCache(o => o.FeatureCacheRoot = Path.Combine(root, "cache"))
@@ -182,7 +207,7 @@ public sealed class BlobHealthServicesTests
     private static IDiffScheduler Scheduler(IServiceProvider provider) => provider.GetRequiredService<IDiffScheduler>();
 
     /// <summary>Requests <c>rms@mid</c> (or the given descriptors) of the stereo signal, regenerates it, and returns the blob's path once the diff is current.</summary>
-    private static async Task<string> AnalyzeAsync(IServiceProvider provider, string root, params string[] descriptors)
+    private static async Task<string> AnalyzeAsync(IServiceProvider provider, string? root, params string[] descriptors)
     {
         var bus = provider.GetRequiredService<IAnalysisIntentBus>();
         bus.Publish(AnalysisIntent.Create("el-1", Key.TrackRef, Key.AnalysisProfileId, descriptors.Length > 0 ? descriptors : [Rms.ToString()], DateTimeOffset.UnixEpoch));
@@ -192,6 +217,11 @@ public sealed class BlobHealthServicesTests
         Assert.That(outcome.Succeeded, Is.True, outcome.Error?.ToString());
         var current = (await Scheduler(provider).RunFrameAsync()).Single();
         Assert.That(current.Current, Has.Member(Rms).And.Count.EqualTo(Math.Max(1, descriptors.Length)));
+        if (root is null)
+        {
+            return InMemoryFeatureStore.GetLocation(Key, Rms);
+        }
+
         var path = new FileSystemFeatureStore(Path.Combine(root, "cache")).GetBlobPath(Key, Rms);
         Assert.That(File.Exists(path), Is.True);
         return path;
