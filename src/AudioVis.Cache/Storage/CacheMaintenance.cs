@@ -126,8 +126,8 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 checkedBlobs++;
-                var check = _features is IFeatureBlobStructureCheck cheap
-                    ? await cheap.CheckStructureAsync(key, record.Descriptor, cancellationToken).ConfigureAwait(false)
+                var check = _features is HealthReportingFeatureStore reporting ? await reporting.CheckAgainstRecordAsync(record, cancellationToken).ConfigureAwait(false)
+                    : _features is IFeatureBlobStructureCheck cheap ? await cheap.CheckStructureAsync(key, record.Descriptor, cancellationToken).ConfigureAwait(false)
                     : new FeatureBlobCheck((await _features.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(record.Descriptor), null, string.Empty);
                 if (check.IsUnusable)
                 {

@@ -28,8 +28,9 @@ public interface ICacheMaintenance
     ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Checks, cheaply, the feature blob of every record in the <see cref="ICacheMetadataStore"/>: that it exists, and that its
-    /// header and length are a valid blob's for the entry, without reading its values. A blob that fails is reported to the
+    /// Checks, cheaply, the feature blob of every record in the <see cref="ICacheMetadataStore"/>: that it exists, that its
+    /// header and length are a valid blob's for the entry, and that its header agrees with the record
+    /// (<see cref="Features.FeatureBlobCorruption.RecordMismatch"/>), without reading its values. A blob that fails is reported to the
     /// differ, whose next diff lists its descriptor stale with <see cref="Diffing.BlobUnusable"/>, so Regenerate All repairs it.
     /// </summary>
     /// <param name="cancellationToken">Cancels the check; blobs found so far stay reported.</param>

@@ -127,6 +127,27 @@ public sealed class BlobHealthServicesTests
     }
 
     [Test]
+    public async Task VerifyBlobsAsync_HeaderDisagreesWithTheRecord_IsReportedStale_RecordMismatch()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        await using var provider = Build(folder.Path);
+        var path = await AnalyzeAsync(provider, folder.Path);
+        var metadata = provider.GetRequiredService<ICacheMetadataStore>();
+        var record = (await metadata.GetRecordsAsync(Key)).Single();
+        await metadata.UpsertAsync(Key, [new CacheMetadataRecord(
+            Key, Rms, record.ProfileRevisionHash, record.Parameters, "pcm-sha256:another", record.CalculatorId, record.CalculatorVersion, record.AnalyzedAt)]);
+
+        var unusable = await provider.GetRequiredService<ICacheMaintenance>().VerifyBlobsAsync();
+        var diff = (await Scheduler(provider).RunFrameAsync()).SingleOrDefault();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unusable, Is.EqualTo(1));
+            Assert.That(diff?.GetStaleReasons(Rms), Is.EqualTo(new StaleReason[] { new BlobUnusable(FeatureBlobCorruption.RecordMismatch, path) }));
+        });
+    }
+
+    [Test]
     public async Task VerifyBlobsAsync_FlippedValueBit_IsLeftToReadsAndScans()
     {
         using var folder = new AudioAnalyzerTests.TempFolder();

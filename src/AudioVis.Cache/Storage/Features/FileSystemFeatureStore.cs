@@ -275,7 +275,7 @@ public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructur
             {
                 var header = await FeatureBlobFormat.CheckStructureAsync(file, path, cancellationToken).ConfigureAwait(false);
                 FeatureStoreVerification.ThrowIfNotFor(header, key, descriptor, path);
-                return new FeatureBlobCheck(true, null, path);
+                return new FeatureBlobCheck(true, null, path, header);
             }
             catch (CorruptFeatureBlobException e)
             {

@@ -63,11 +63,26 @@ internal sealed class HealthReportingFeatureStore(
     /// Checks a blob's existence and structure with the inner store's cheap check (or, for a store without one, its listing:
     /// existence only) and reports a missing or malformed blob. A sound structure clears nothing: its values may still be damaged.
     /// </summary>
-    public async ValueTask<FeatureBlobCheck> CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
+    public ValueTask<FeatureBlobCheck> CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken) =>
+        CheckAsync(key, descriptor, record: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CheckStructureAsync"/>, and also reports a sound blob whose header disagrees with its record (profile
+    /// revision, source content hash, calculator) as <see cref="FeatureBlobCorruption.RecordMismatch"/>.
+    /// </summary>
+    public ValueTask<FeatureBlobCheck> CheckAgainstRecordAsync(CacheMetadataRecord record, CancellationToken cancellationToken) =>
+        CheckAsync(record.Key, record.Descriptor, record, cancellationToken);
+
+    private async ValueTask<FeatureBlobCheck> CheckAsync(CacheKey key, DescriptorId descriptor, CacheMetadataRecord? record, CancellationToken cancellationToken)
     {
         var check = inner is IFeatureBlobStructureCheck cheap
             ? await cheap.CheckStructureAsync(key, descriptor, cancellationToken).ConfigureAwait(false)
             : new FeatureBlobCheck((await inner.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(descriptor), null, GetLocation(inner, key, descriptor));
+        if (record is not null && check.Header is { } header && Disagreement(header, record) is { } detail)
+        {
+            check = check with { Corruption = new CorruptFeatureBlobException(check.Location, FeatureBlobCorruption.RecordMismatch, detail) };
+        }
+
         if (check.IsUnusable)
         {
             onUnusable(key, descriptor, check.Corruption?.Reason, check.Location);
@@ -75,6 +90,14 @@ internal sealed class HealthReportingFeatureStore(
 
         return check;
     }
+
+    /// <summary>Names the first field where a blob's header and its record differ; <see langword="null"/> when they agree.</summary>
+    internal static string? Disagreement(FeatureBlobHeader header, CacheMetadataRecord record) =>
+        !header.ProfileRevisionHash.Equals(record.ProfileRevisionHash) ? $"its profile revision is {header.ProfileRevisionHash.Short}, its record's {record.ProfileRevisionHash.Short}."
+        : !string.Equals(header.SourceContentHash, record.SourceContentHash, StringComparison.Ordinal) ? $"its source content hash is '{header.SourceContentHash}', its record's '{record.SourceContentHash}'."
+        : !string.Equals(header.CalculatorId, record.CalculatorId, StringComparison.Ordinal) || header.CalculatorVersion != record.CalculatorVersion
+            ? $"its calculator is {header.CalculatorId} v{header.CalculatorVersion}, its record's {record.CalculatorId} v{record.CalculatorVersion}."
+        : null;
 
     /// <summary>Where a store keeps (or would keep) a blob, for the report of a missing one.</summary>
     internal static string GetLocation(IFeatureStore store, CacheKey key, DescriptorId descriptor) => store switch

@@ -17,7 +17,8 @@ internal interface IFeatureBlobStructureCheck
 /// <param name="Exists">Whether a blob is stored.</param>
 /// <param name="Corruption">What is wrong with its structure; <see langword="null"/> when it is sound (or missing).</param>
 /// <param name="Location">Where the blob is (or would be) stored.</param>
-internal readonly record struct FeatureBlobCheck(bool Exists, CorruptFeatureBlobException? Corruption, string Location)
+/// <param name="Header">The blob's header when its structure is sound; <see langword="null"/> otherwise, or when the store cannot tell.</param>
+internal readonly record struct FeatureBlobCheck(bool Exists, CorruptFeatureBlobException? Corruption, string Location, FeatureBlobHeader? Header = null)
 {
     /// <summary>Gets a value indicating whether the blob is missing or its structure is wrong.</summary>
     public bool IsUnusable => !Exists || Corruption is not null;

@@ -203,7 +203,7 @@ public sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructureC
 
         if (stored is not byte[] bytes)
         {
-            return new FeatureBlobCheck(stored is not null, null, location);
+            return new FeatureBlobCheck(stored is not null, null, location, (stored as FeatureBlob)?.Header);
         }
 
         try
@@ -211,7 +211,7 @@ public sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructureC
             using var stream = new MemoryStream(bytes, writable: false);
             var header = await FeatureBlobFormat.CheckStructureAsync(stream, location, cancellationToken).ConfigureAwait(false);
             FeatureStoreVerification.ThrowIfNotFor(header, key, descriptor, location);
-            return new FeatureBlobCheck(true, null, location);
+            return new FeatureBlobCheck(true, null, location, header);
         }
         catch (CorruptFeatureBlobException e)
         {
