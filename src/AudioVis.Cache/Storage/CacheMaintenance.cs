@@ -128,7 +128,7 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
                 checkedBlobs++;
                 var check = _features is HealthReportingFeatureStore reporting ? await reporting.CheckAgainstRecordAsync(record, cancellationToken).ConfigureAwait(false)
                     : _features is IFeatureBlobStructureCheck cheap ? await cheap.CheckStructureAsync(key, record.Descriptor, cancellationToken).ConfigureAwait(false)
-                    : new FeatureBlobCheck((await _features.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(record.Descriptor), null, string.Empty);
+                    : new FeatureBlobCheck((await _features.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(record.Descriptor), null, HealthReportingFeatureStore.GetLocation(_features, key, record.Descriptor));
                 if (check.IsUnusable)
                 {
                     unusable++;
