@@ -20,6 +20,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers AudioVis.Cache in a service collection.</summary>
 public static class AudioVisCacheServiceCollectionExtensions
 {
+    /// <summary>The service key of the feature store the registered <see cref="IFeatureStore"/> wraps.</summary>
+    private const string InnerFeatureStoreKey = "AudioVis.Cache.InnerFeatureStore";
+
+    /// <summary>One delegate instance, so a second <c>AddAudioVisCache</c> recognises the wrapper it registered.</summary>
+    private static readonly Func<IServiceProvider, IFeatureStore> ReportingFeatureStoreFactory = CreateReportingFeatureStore;
+
     /// <summary>
     /// Adds the AudioVis.Cache services: the profile registry, the descriptor catalogue (the built-in calculators and those
     /// registered with <see cref="AddCalculator(IAudioVisCacheBuilder, IDescriptorCalculator)"/>), the intent bus, the differ,
@@ -68,11 +74,7 @@ public static class AudioVisCacheServiceCollectionExtensions
             IEnumerable<AnalysisProfile> profiles = value.IncludeDefaultProfile ? [AnalysisProfile.Default, .. value.Profiles] : value.Profiles;
             return new AnalysisProfileRegistry(profiles, sp.GetRequiredService<ILogger<AnalysisProfileRegistry>>());
         });
-        services.TryAddSingleton<IFeatureStore>(sp =>
-        {
-            var root = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot;
-            return root is null ? new InMemoryFeatureStore() : new FileSystemFeatureStore(root);
-        });
+        AddFeatureStore(services);
         services.TryAddSingleton<ITrackAudioResolver>(sp =>
             new FileSystemTrackAudioResolver(sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AudioRoot ?? Directory.GetCurrentDirectory()));
         services.TryAddSingleton<IAudioAnalyzer>(sp => new AudioAnalyzer(
@@ -84,7 +86,13 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<RegenerationFailures>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();
-        services.TryAddSingleton<IDiffScheduler, DiffScheduler>();
+        services.TryAddSingleton<IDiffScheduler>(sp =>
+        {
+            var scheduler = ActivatorUtilities.CreateInstance<DiffScheduler>(sp);
+            // A blob found corrupt or missing, or written again, changes its key's diff (BlobHealth sits below the scheduler).
+            sp.GetRequiredService<BlobHealth>().Subscribe(scheduler.Invalidate);
+            return scheduler;
+        });
         services.TryAddSingleton<ICacheMaintenance>(sp =>
         {
             var maintenance = ActivatorUtilities.CreateInstance<CacheMaintenance>(sp);
@@ -207,7 +215,11 @@ public static class AudioVisCacheServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Replaces the default feature store (on disk under <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory) with the integrator's implementation.</summary>
+    /// <summary>
+    /// Replaces the default feature store (on disk under <see cref="AudioVisCacheOptions.FeatureCacheRoot"/>, else in memory) with the
+    /// integrator's implementation. The registered <see cref="IFeatureStore"/> wraps it, so reads and writes still report corrupt
+    /// and missing blobs to the differ (see docs/intents-and-diffs.md).
+    /// </summary>
     /// <typeparam name="TStore">The store type; resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -215,7 +227,8 @@ public static class AudioVisCacheServiceCollectionExtensions
         where TStore : class, IFeatureStore
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IFeatureStore, TStore>());
+        builder.Services.RemoveAllKeyed<IFeatureStore>(InnerFeatureStoreKey);
+        builder.Services.Add(ServiceDescriptor.KeyedSingleton<IFeatureStore, TStore>(InnerFeatureStoreKey));
         return builder;
     }
 
@@ -242,6 +255,45 @@ public static class AudioVisCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider>(sp => new ResolverTrackSourceHashProvider(sp.GetRequiredService<ITrackAudioResolver>())));
         return builder;
+    }
+
+    /// <summary>
+    /// Registers the feature store: the host's (registered before this call, or with <see cref="UseFeatureStore{TStore}"/>) or the
+    /// default, wrapped so reads and writes report blob health to the differ (<see cref="HealthReportingFeatureStore"/>).
+    /// </summary>
+    private static void AddFeatureStore(IServiceCollection services)
+    {
+        services.TryAddSingleton<BlobHealth>();
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IFeatureStore) && !d.IsKeyedService);
+        if (registered is not null && registered.Lifetime == ServiceLifetime.Singleton && !IsReportingFeatureStore(registered))
+        {
+            // The host registered its own store first: it becomes the inner store of the reporting wrapper.
+            services.Remove(registered);
+            services.RemoveAllKeyed<IFeatureStore>(InnerFeatureStoreKey);
+            services.Add(
+                registered.ImplementationInstance is { } instance ? ServiceDescriptor.KeyedSingleton(typeof(IFeatureStore), InnerFeatureStoreKey, instance)
+                : registered.ImplementationFactory is { } factory ? ServiceDescriptor.KeyedSingleton(typeof(IFeatureStore), InnerFeatureStoreKey, (sp, _) => factory(sp))
+                : ServiceDescriptor.KeyedSingleton(typeof(IFeatureStore), InnerFeatureStoreKey, registered.ImplementationType!));
+        }
+
+        services.TryAddKeyedSingleton<IFeatureStore>(InnerFeatureStoreKey, static (sp, _) =>
+        {
+            var root = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot;
+            return root is null ? new InMemoryFeatureStore() : new FileSystemFeatureStore(root);
+        });
+        services.TryAddSingleton(ReportingFeatureStoreFactory);
+    }
+
+    private static bool IsReportingFeatureStore(ServiceDescriptor descriptor) => ReferenceEquals(descriptor.ImplementationFactory, ReportingFeatureStoreFactory);
+
+    private static HealthReportingFeatureStore CreateReportingFeatureStore(IServiceProvider sp)
+    {
+        var health = sp.GetRequiredService<BlobHealth>();
+        return new HealthReportingFeatureStore(
+            sp.GetRequiredKeyedService<IFeatureStore>(InnerFeatureStoreKey),
+            sp.GetRequiredService<ICacheMetadataStore>(),
+            (key, descriptor, corruption, location) => health.Report(key, descriptor, new BlobUnusable(corruption, location)),
+            health.Clear);
     }
 
     private static void AddRegeneration(IServiceCollection services)

@@ -20,6 +20,10 @@ internal static class CacheDiffCalculator
     /// The key's failed regenerations, or <see langword="null"/> when it has none: a missing or stale descriptor whose
     /// failure still applies to its inputs (<see cref="RegenerationFailure.Applies"/>) is listed in <see cref="CacheDiff.Failed"/>.
     /// </param>
+    /// <param name="unusableBlobs">
+    /// The key's blobs found corrupt or missing (<see cref="BlobHealth"/>), or <see langword="null"/> when it has none: a
+    /// descriptor with a record and such a blob is stale with that reason after any other (<see cref="BlobUnusable"/>).
+    /// </param>
     public static CacheDiff Compute(
         CacheKey key,
         IReadOnlyCollection<AnalysisIntent> intents,
@@ -27,7 +31,8 @@ internal static class CacheDiffCalculator
         string? currentSourceHash,
         IReadOnlyList<CacheMetadataRecord> records,
         IDescriptorCatalog catalog,
-        IReadOnlyDictionary<DescriptorId, RegenerationFailure>? failures = null)
+        IReadOnlyDictionary<DescriptorId, RegenerationFailure>? failures = null,
+        IReadOnlyDictionary<DescriptorId, BlobHealthEntry>? unusableBlobs = null)
     {
         // Two passes: count the owners of each descriptor, then fill exact-size arrays. Visiting intents in
         // element-id order fills every owner array already sorted.
@@ -116,7 +121,7 @@ internal static class CacheDiffCalculator
                 {
                     missing.Add(descriptor);
                 }
-                else if (GetStaleReasons(key, record, definition, profile, currentSourceHash) is { } reasons)
+                else if (WithBlobReason(GetStaleReasons(key, record, definition, profile, currentSourceHash), unusableBlobs, descriptor) is { } reasons)
                 {
                     stale.Add(new StaleDescriptor(descriptor, reasons));
                 }
@@ -171,6 +176,12 @@ internal static class CacheDiffCalculator
 
         return ordered;
     }
+
+    /// <summary>Appends the blob's problem, if it has one, to the record's stale reasons.</summary>
+    private static StaleReason[]? WithBlobReason(StaleReason[]? reasons, IReadOnlyDictionary<DescriptorId, BlobHealthEntry>? unusableBlobs, DescriptorId descriptor) =>
+        unusableBlobs is null || !unusableBlobs.TryGetValue(descriptor, out var blob) ? reasons
+        : reasons is null ? [blob.Reason]
+        : [.. reasons, blob.Reason];
 
     /// <summary>Returns the reasons a record is stale, in the fixed order profile, source, calculator; <see langword="null"/> when it is current.</summary>
     /// <remarks>

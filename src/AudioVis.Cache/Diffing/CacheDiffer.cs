@@ -11,7 +11,8 @@ internal sealed class CacheDiffer(
     IAnalysisProfileRegistry profiles,
     IDescriptorCatalog catalog,
     ITrackSourceHashProvider sourceHashes,
-    RegenerationFailures? failures = null) : ICacheDiffer
+    RegenerationFailures? failures = null,
+    BlobHealth? blobHealth = null) : ICacheDiffer
 {
     public async ValueTask<CacheDiff> DiffAsync(CacheKey key, IReadOnlyCollection<AnalysisIntent> intents, CancellationToken cancellationToken = default)
     {
@@ -26,9 +27,15 @@ internal sealed class CacheDiffer(
         var records = await store.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false);
         var sourceHash = await sourceHashes.GetSourceContentHashAsync(key.TrackRef, cancellationToken).ConfigureAwait(false);
         var keyFailures = failures?.Get(key);
+        var unusableBlobs = blobHealth?.Get(key);
+        if (unusableBlobs is not null)
+        {
+            ForgetBlobsWithoutRecord(key, records, unusableBlobs);
+        }
+
         if (keyFailures is null)
         {
-            return CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog);
+            return CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog, unusableBlobs: unusableBlobs);
         }
 
         // The queue does not know the track's content hash, so the first diff after a failure pins the one it sees.
@@ -42,7 +49,7 @@ internal sealed class CacheDiffer(
             }
         }
 
-        var diff = CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog, keyFailures);
+        var diff = CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog, keyFailures, unusableBlobs);
 
         // A failure the diff does not report no longer applies (the descriptor is current, not requested any more, or its
         // inputs changed): forget it, so it cannot come back if the inputs change back.
@@ -55,5 +62,18 @@ internal sealed class CacheDiffer(
         }
 
         return diff;
+    }
+
+    /// <summary>A blob problem of a descriptor that has no record any more (dismissed, rebuilt away) no longer matters: forget it.</summary>
+    private void ForgetBlobsWithoutRecord(CacheKey key, IReadOnlyList<CacheMetadataRecord> records, Dictionary<DescriptorId, BlobHealthEntry> unusableBlobs)
+    {
+        foreach (var (descriptor, entry) in unusableBlobs.ToArray())
+        {
+            if (!records.Any(r => r.Descriptor.Equals(descriptor)))
+            {
+                blobHealth!.Forget(key, descriptor, entry);
+                unusableBlobs.Remove(descriptor);
+            }
+        }
     }
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage.Features;
 
 namespace AudioVis.Cache.Diffing;
 
 /// <summary>
 /// Why a cached descriptor no longer matches what is requested. A stale descriptor has one or more reasons;
 /// match on the derived types (<see cref="ProfileParametersChanged"/>, <see cref="SourceChanged"/>,
-/// <see cref="CalculatorChanged"/>, <see cref="RevisionUnknown"/>, <see cref="ProfileDeleted"/>).
+/// <see cref="CalculatorChanged"/>, <see cref="RevisionUnknown"/>, <see cref="ProfileDeleted"/>, <see cref="BlobUnusable"/>).
 /// </summary>
 public abstract record StaleReason
 {
@@ -105,4 +106,20 @@ public sealed record ProfileDeleted(string ProfileId) : StaleReason
 {
     /// <inheritdoc/>
     public override string Description => $"analysis profile '{ProfileId}' was deleted";
+}
+
+/// <summary>
+/// The entry's record is fine but its feature blob cannot be used: it is corrupt, or it is gone. Found cheaply: when a read
+/// through the registered <see cref="IFeatureStore"/> fails verification or finds no blob, and by
+/// <see cref="Storage.ICacheMaintenance.VerifyBlobsAsync"/>. A successful write of the blob (a regeneration) clears it.
+/// </summary>
+/// <param name="Corruption">What verification found; <see langword="null"/> when the blob is missing.</param>
+/// <param name="Location">Where the blob is (or was) stored: a file path, or <c>memory:</c> and the entry. Not part of <see cref="Description"/>.</param>
+public sealed record BlobUnusable(FeatureBlobCorruption? Corruption, string Location) : StaleReason
+{
+    /// <summary>Gets a value indicating whether the blob is missing rather than corrupt.</summary>
+    public bool IsMissing => Corruption is null;
+
+    /// <inheritdoc/>
+    public override string Description => Corruption is { } corruption ? $"cached values are corrupt ({corruption})" : "cached values are missing";
 }

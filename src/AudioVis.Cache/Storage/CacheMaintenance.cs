@@ -27,6 +27,8 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
     private readonly ILogger _logger;
     private readonly IHistoryStore _history;
     private readonly SubscriberList<CacheKey> _keyChanged;
+    private readonly Lock _scrubGate = new();
+    private (CacheKey Key, DescriptorId Descriptor)? _scrubCursor;
 
     public CacheMaintenance(
         IFeatureStore features,
@@ -111,6 +113,95 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
         Array.Sort(withBlobs);
         Log.RebuildCompleted(_logger, scanned, withBlobs.Length, written, removed, quarantined.Count);
         return new CacheRebuildReport(scanned, written, removed, withBlobs, quarantined);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> VerifyBlobsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        int checkedBlobs = 0, unusable = 0;
+        foreach (var key in await _metadata.GetKeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var record in await _metadata.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                checkedBlobs++;
+                var check = _features is HealthReportingFeatureStore reporting ? await reporting.CheckAgainstRecordAsync(record, cancellationToken).ConfigureAwait(false)
+                    : _features is IFeatureBlobStructureCheck cheap ? await cheap.CheckStructureAsync(key, record.Descriptor, cancellationToken).ConfigureAwait(false)
+                    : new FeatureBlobCheck((await _features.ListAsync(key, cancellationToken).ConfigureAwait(false)).Contains(record.Descriptor), null, HealthReportingFeatureStore.GetLocation(_features, key, record.Descriptor));
+                if (check.IsUnusable)
+                {
+                    unusable++;
+                    Log.BlobUnusable(_logger, check.Location, check.Corruption?.Reason.ToString() ?? "Missing");
+                }
+            }
+        }
+
+        Log.BlobsVerified(_logger, checkedBlobs, unusable);
+        return unusable;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> ScrubAsync(int maxBlobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBlobs, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = (await _metadata.GetKeysAsync(cancellationToken).ConfigureAwait(false)).ToArray();
+        Array.Sort(keys);
+        (CacheKey Key, DescriptorId Descriptor)? cursor;
+        lock (_scrubGate)
+        {
+            cursor = _scrubCursor;
+        }
+
+        int read = 0, unusable = 0;
+        foreach (var key in keys)
+        {
+            if (cursor is { } after && key.CompareTo(after.Key) < 0)
+            {
+                continue;
+            }
+
+            var descriptors = (await _metadata.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Select(r => r.Descriptor).ToArray();
+            Array.Sort(descriptors);
+            foreach (var descriptor in descriptors)
+            {
+                if (cursor is { } at && key.Equals(at.Key) && descriptor.CompareTo(at.Descriptor) <= 0)
+                {
+                    continue;
+                }
+
+                if (read == maxBlobs)
+                {
+                    return unusable;
+                }
+
+                read++;
+                try
+                {
+                    // Through the registered store, which reports a corrupt or missing blob to the differ.
+                    unusable += await _features.ReadAsync(key, descriptor, cancellationToken).ConfigureAwait(false) is null ? 1 : 0;
+                }
+                catch (CorruptFeatureBlobException e)
+                {
+                    unusable++;
+                    Log.BlobUnusable(_logger, e.Location, e.Reason.ToString());
+                }
+
+                lock (_scrubGate)
+                {
+                    _scrubCursor = (key, descriptor);
+                }
+            }
+        }
+
+        // The last record was read: the next call starts over.
+        lock (_scrubGate)
+        {
+            _scrubCursor = null;
+        }
+
+        return unusable;
     }
 
     /// <summary>

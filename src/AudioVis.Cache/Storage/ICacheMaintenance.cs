@@ -28,6 +28,35 @@ public interface ICacheMaintenance
     ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Checks, cheaply, the feature blob of every record in the <see cref="ICacheMetadataStore"/>: that it exists, that its
+    /// header and length are a valid blob's for the entry, and that its header agrees with the record
+    /// (<see cref="Features.FeatureBlobCorruption.RecordMismatch"/>), without reading its values. A blob that fails is reported to the
+    /// differ, whose next diff lists its descriptor stale with <see cref="Diffing.BlobUnusable"/>, so Regenerate All repairs it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check; blobs found so far stay reported.</param>
+    /// <returns>How many recorded blobs were found missing or malformed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Meant for start-up: it opens each blob once and reads its first bytes. Damaged values are not found here (that needs the
+    /// checksum over the whole blob): reads through the <see cref="Features.IFeatureStore"/> find them, and
+    /// <see cref="RebuildMetadataAsync"/> verifies everything. A feature store the library does not know is only checked for existence.
+    /// </remarks>
+    ValueTask<int> VerifyBlobsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads and fully verifies (checksum included) the blobs of up to <paramref name="maxBlobs"/> records, continuing where the
+    /// previous call stopped, in key and descriptor order, and starting over after the last record. A blob found corrupt or
+    /// missing is reported to the differ, as by <see cref="VerifyBlobsAsync"/>. Call it at a rate the host can afford (on idle
+    /// frames, or from a timer) to find damaged values no read has touched yet.
+    /// </summary>
+    /// <param name="maxBlobs">How many blobs to read in this call: the budget; at least 1.</param>
+    /// <param name="cancellationToken">Cancels the scrub; the next call starts at the blob it was reading.</param>
+    /// <returns>How many of the blobs read in this call were corrupt or missing.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBlobs"/> is less than 1.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    ValueTask<int> ScrubAsync(int maxBlobs, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The diagnostics panel's "Dismiss": deletes the record and the feature blob of one extraneous descriptor (cached,
     /// but requested by no element) and nothing else, and records a <c>dismissed</c> entry in the <see cref="History.IHistoryStore"/>.
     /// </summary>

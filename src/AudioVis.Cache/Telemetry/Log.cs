@@ -80,6 +80,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "The cache metadata rebuild was cancelled after {KeysDone} of {Keys} key(s); every key written so far is consistent.")]
     public static partial void RebuildCancelled(ILogger logger, int keysDone, int keys);
 
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Feature blob '{Location}' is unusable ({Reason}): its descriptor is reported stale until it is regenerated.")]
+    public static partial void BlobUnusable(ILogger logger, string location, string reason);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Checked the feature blobs of {Blobs} record(s): {Unusable} missing or malformed.")]
+    public static partial void BlobsVerified(ILogger logger, int blobs, int unusable);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Dismissed extraneous descriptor {Descriptor} of {TrackRef} / {AnalysisProfileId}: its record and feature blob were deleted.")]
     public static partial void DescriptorDismissed(ILogger logger, string descriptor, string trackRef, string analysisProfileId);
 }

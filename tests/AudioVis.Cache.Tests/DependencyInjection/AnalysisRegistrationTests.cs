@@ -22,7 +22,7 @@ public sealed class AnalysisRegistrationTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(provider.GetRequiredService<IFeatureStore>(), Is.TypeOf<InMemoryFeatureStore>());
+            Assert.That(Inner(provider), Is.TypeOf<InMemoryFeatureStore>());
             Assert.That(provider.GetRequiredService<IAudioAnalyzer>(), Is.TypeOf<AudioAnalyzer>());
             Assert.That(
                 ((FileSystemTrackAudioResolver)provider.GetRequiredService<ITrackAudioResolver>()).RootDirectory,
@@ -47,7 +47,7 @@ public sealed class AnalysisRegistrationTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(((FileSystemFeatureStore)provider.GetRequiredService<IFeatureStore>()).RootDirectory, Is.EqualTo(cache));
+            Assert.That(((FileSystemFeatureStore)Inner(provider)).RootDirectory, Is.EqualTo(cache));
             Assert.That(((FileSystemTrackAudioResolver)provider.GetRequiredService<ITrackAudioResolver>()).RootDirectory, Is.EqualTo(audio));
         });
     }
@@ -82,7 +82,7 @@ public sealed class AnalysisRegistrationTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(provider.GetRequiredService<IFeatureStore>(), Is.TypeOf<InMemoryFeatureStore>());
+            Assert.That(Inner(provider), Is.TypeOf<InMemoryFeatureStore>());
             Assert.That(provider.GetRequiredService<ITrackAudioResolver>(), Is.TypeOf<GoldenResolver>());
             Assert.That(provider.GetRequiredService<ITrackSourceHashProvider>(), Is.TypeOf<ResolverTrackSourceHashProvider>());
         });
@@ -97,7 +97,18 @@ public sealed class AnalysisRegistrationTests
 
         using var provider = services.AddAudioVisCache(o => o.FeatureCacheRoot = "/tmp/unused").Services.BuildServiceProvider();
 
-        Assert.That(provider.GetRequiredService<IFeatureStore>(), Is.SameAs(store));
+        Assert.That(Inner(provider), Is.SameAs(store), "the host's store is kept, wrapped so reads report blob health");
+    }
+
+    [Test]
+    public void AddAudioVisCache_Twice_WrapsTheFeatureStoreOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddAudioVisCache();
+        services.AddAudioVisCache();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        Assert.That(Inner(provider), Is.TypeOf<InMemoryFeatureStore>());
     }
 
     [Test]
@@ -248,6 +259,10 @@ public sealed class AnalysisRegistrationTests
             "The calculators registered by the host do not fit the catalogue: The descriptor catalogue has two definitions named 'rms'.",
         }));
     }
+
+    /// <summary>The store the registered <see cref="IFeatureStore"/> wraps (it reports blob health to the differ).</summary>
+    private static IFeatureStore Inner(IServiceProvider provider) =>
+        ((HealthReportingFeatureStore)provider.GetRequiredService<IFeatureStore>()).Inner;
 
     private sealed class GoldenResolver : ITrackAudioResolver
     {

@@ -330,4 +330,38 @@ public sealed class CacheDiffCalculatorTests
 
     private static Dictionary<DescriptorId, RegenerationFailure> Failures(params (string Descriptor, RegenerationFailure Failure)[] entries) =>
         entries.ToDictionary(e => DescriptorId.Parse(e.Descriptor), e => e.Failure);
+    [Test]
+    public void Compute_UnusableBlobs_CurrentBecomesStale_StaleGetsTheBlobReasonLast_WithoutRecordStaysMissing()
+    {
+        var corrupt = new BlobUnusable(AudioVis.Cache.Storage.Features.FeatureBlobCorruption.ChecksumMismatch, "/c/rms.avcf");
+        var missing = new BlobUnusable(null, "/c/zcr.avcf");
+        var gone = new BlobUnusable(null, "/c/spectral.centroid.avcf");
+        var blobs = new Dictionary<DescriptorId, BlobHealthEntry>
+        {
+            [DescriptorId.Parse("rms")] = new(corrupt, At),
+            [DescriptorId.Parse("zcr")] = new(missing, At),
+            [DescriptorId.Parse("spectral.centroid")] = new(gone, At),
+        };
+
+        var diff = CacheDiffCalculator.Compute(
+            Key,
+            [Intent("e", "rms", "zcr", "spectral.centroid")],
+            Profile,
+            "pcm-sha256:bbbb",
+            [Records.Make(Key, "rms", Profile.Parameters, source: "pcm-sha256:bbbb"), Records.Current(Key, "zcr", Profile)],
+            DescriptorCatalog.Default,
+            unusableBlobs: blobs);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Stale), Is.EqualTo(new[] { "rms", "zcr" }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("rms")), Is.EqualTo(new StaleReason[] { corrupt }), "the record is current; the blob is not");
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("zcr")), Is.EqualTo(new StaleReason[] { new SourceChanged(Records.Source, "pcm-sha256:bbbb"), missing }));
+            Assert.That(Text(diff.Missing), Is.EqualTo(new[] { "spectral.centroid" }), "no record: missing, whatever the blob");
+            Assert.That(diff.Current, Is.Empty);
+            Assert.That(corrupt.Description, Is.EqualTo("cached values are corrupt (ChecksumMismatch)"));
+            Assert.That(missing.Description, Is.EqualTo("cached values are missing"));
+            Assert.That(missing.IsMissing, Is.True);
+        });
+    }
 }

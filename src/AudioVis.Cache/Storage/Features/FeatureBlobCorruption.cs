@@ -26,4 +26,11 @@ public enum FeatureBlobCorruption
 
     /// <summary>The blob is valid but belongs to another {track, profile, descriptor} than the one it is stored under.</summary>
     IdentityMismatch = 7,
+
+    /// <summary>
+    /// The blob is valid for its entry, but its header disagrees with the entry's <see cref="CacheMetadataRecord"/> (profile
+    /// revision, source content hash or calculator): another analysis replaced it and its record was not written. Found by
+    /// <see cref="ICacheMaintenance.VerifyBlobsAsync"/>; stores never report it.
+    /// </summary>
+    RecordMismatch = 8,
 }

@@ -126,8 +126,75 @@ internal static class FeatureBlobFormat
         }
     }
 
+    /// <summary>
+    /// Checks a blob's structure without reading its values: magic, version, header, and that the stream's length is the one
+    /// the header declares. Catches a blob cut short, replaced or grown, but not changed values (only the checksum does; see
+    /// <see cref="VerifyAsync"/>). Reads the preamble and header only, unless the structure is wrong (then it also checksums
+    /// the blob to say whether the bytes were damaged or written wrong).
+    /// </summary>
+    /// <exception cref="CorruptFeatureBlobException">The structure is not a valid blob's; the message names <paramref name="location"/> and the problem.</exception>
+    public static async ValueTask<FeatureBlobHeader> CheckStructureAsync(Stream source, string location, CancellationToken cancellationToken)
+    {
+        var length = source.Length;
+        try
+        {
+            var (_, _, raw, _) = await ReadStructureAsync(source, location, length, cancellationToken).ConfigureAwait(false);
+            return raw.ToHeader(location);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new CorruptFeatureBlobException(
+                location, FeatureBlobCorruption.Truncated, $"the blob was {length} bytes long when opened but ended early while it was read.", e);
+        }
+    }
+
     private static async ValueTask<(FeatureBlobHeader Header, FeatureBlob? Blob)> ReadCoreAsync(
         Stream source, string location, long length, bool keepValues, CancellationToken cancellationToken)
+    {
+        var (preamble, header, raw, valueCount) = await ReadStructureAsync(source, location, length, cancellationToken).ConfigureAwait(false);
+        var hasher = new XxHash3();
+        hasher.Append(preamble);
+        hasher.Append(header);
+        var values = keepValues ? new float[valueCount] : [];
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            const int chunkValues = ChunkBytes / sizeof(float);
+            for (var offset = 0L; offset < valueCount; offset += chunkValues)
+            {
+                var count = (int)Math.Min(chunkValues, valueCount - offset);
+                var bytes = buffer.AsMemory(0, count * sizeof(float));
+                await source.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+                hasher.Append(bytes.Span);
+                if (keepValues)
+                {
+                    ReadLittleEndian(bytes.Span, values.AsSpan((int)offset, count));
+                }
+            }
+
+            await source.ReadExactlyAsync(buffer.AsMemory(0, ChecksumLength), cancellationToken).ConfigureAwait(false);
+            var stored = BinaryPrimitives.ReadUInt64LittleEndian(buffer);
+            var computed = hasher.GetCurrentHashAsUInt64();
+            if (stored != computed)
+            {
+                throw new CorruptFeatureBlobException(
+                    location,
+                    FeatureBlobCorruption.ChecksumMismatch,
+                    $"the stored checksum is {Hex(stored)} but the {length - ChecksumLength} bytes before it hash to {Hex(computed)} (XxHash3-64).");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var parsed = raw.ToHeader(location);
+        return (parsed, keepValues ? FeatureBlob.CreateOwned(parsed, values) : null);
+    }
+
+    /// <summary>Reads and checks the preamble and header, and the length they declare; the stream is left at the first value.</summary>
+    private static async ValueTask<(byte[] Preamble, byte[] Header, RawHeader Raw, long ValueCount)> ReadStructureAsync(
+        Stream source, string location, long length, CancellationToken cancellationToken)
     {
         var preamble = new byte[PreambleLength];
         var preambleRead = (int)Math.Min(length, PreambleLength);
@@ -169,44 +236,7 @@ internal static class FeatureBlobFormat
                 FeatureBlobCorruption.ValueCountMismatch, cancellationToken).ConfigureAwait(false);
         }
 
-        var hasher = new XxHash3();
-        hasher.Append(preamble);
-        hasher.Append(header);
-        var values = keepValues ? new float[valueCount] : [];
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            const int chunkValues = ChunkBytes / sizeof(float);
-            for (var offset = 0L; offset < valueCount; offset += chunkValues)
-            {
-                var count = (int)Math.Min(chunkValues, valueCount - offset);
-                var bytes = buffer.AsMemory(0, count * sizeof(float));
-                await source.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-                hasher.Append(bytes.Span);
-                if (keepValues)
-                {
-                    ReadLittleEndian(bytes.Span, values.AsSpan((int)offset, count));
-                }
-            }
-
-            await source.ReadExactlyAsync(buffer.AsMemory(0, ChecksumLength), cancellationToken).ConfigureAwait(false);
-            var stored = BinaryPrimitives.ReadUInt64LittleEndian(buffer);
-            var computed = hasher.GetCurrentHashAsUInt64();
-            if (stored != computed)
-            {
-                throw new CorruptFeatureBlobException(
-                    location,
-                    FeatureBlobCorruption.ChecksumMismatch,
-                    $"the stored checksum is {Hex(stored)} but the {length - ChecksumLength} bytes before it hash to {Hex(computed)} (XxHash3-64).");
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        var parsed = raw.ToHeader(location);
-        return (parsed, keepValues ? FeatureBlob.CreateOwned(parsed, values) : null);
+        return (preamble, header, raw, valueCount);
     }
 
     private static void CheckPreamble(ReadOnlySpan<byte> preamble, long length, string location)

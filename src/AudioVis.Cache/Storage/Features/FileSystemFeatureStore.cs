@@ -25,7 +25,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// name is taken; it never deletes a blob. Scans and reads never look there.
 /// </para>
 /// </remarks>
-public sealed class FileSystemFeatureStore : IFeatureStore
+public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
 {
     private const string QuarantineDirectoryName = "quarantine";
 
@@ -255,6 +255,31 @@ public sealed class FileSystemFeatureStore : IFeatureStore
             catch (IOException) when (!File.Exists(path))
             {
                 return null;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    async ValueTask<FeatureBlobCheck> IFeatureBlobStructureCheck.CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
+    {
+        var path = GetBlobPath(key, descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (TryOpenForRead(path) is not { } file)
+        {
+            return new FeatureBlobCheck(false, null, path);
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            try
+            {
+                var header = await FeatureBlobFormat.CheckStructureAsync(file, path, cancellationToken).ConfigureAwait(false);
+                FeatureStoreVerification.ThrowIfNotFor(header, key, descriptor, path);
+                return new FeatureBlobCheck(true, null, path, header);
+            }
+            catch (CorruptFeatureBlobException e)
+            {
+                return new FeatureBlobCheck(true, e, path);
             }
         }
     }

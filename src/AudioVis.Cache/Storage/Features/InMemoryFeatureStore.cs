@@ -12,7 +12,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// starts empty. The byte format and its verification are exercised by <see cref="FileSystemFeatureStore"/>.
 /// <see cref="QuarantineAsync"/> removes a corrupt entry from the store and keeps it in a quarantine list in memory.
 /// </remarks>
-public sealed class InMemoryFeatureStore : IFeatureStore
+public sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
 {
     private const string LocationPrefix = "memory:";
 
@@ -188,7 +188,38 @@ public sealed class InMemoryFeatureStore : IFeatureStore
         }
     }
 
-    private static string GetLocation(CacheKey key, DescriptorId descriptor) => $"{LocationPrefix}{key}/{descriptor}";
+    /// <inheritdoc/>
+    async ValueTask<FeatureBlobCheck> IFeatureBlobStructureCheck.CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
+    {
+        StoreGuard.ThrowIfDefault(key);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+        var location = GetLocation(key, descriptor);
+        object? stored;
+        lock (_gate)
+        {
+            _blobs.TryGetValue((key, descriptor), out stored);
+        }
+
+        if (stored is not byte[] bytes)
+        {
+            return new FeatureBlobCheck(stored is not null, null, location, (stored as FeatureBlob)?.Header);
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            var header = await FeatureBlobFormat.CheckStructureAsync(stream, location, cancellationToken).ConfigureAwait(false);
+            FeatureStoreVerification.ThrowIfNotFor(header, key, descriptor, location);
+            return new FeatureBlobCheck(true, null, location, header);
+        }
+        catch (CorruptFeatureBlobException e)
+        {
+            return new FeatureBlobCheck(true, e, location);
+        }
+    }
+
+    internal static string GetLocation(CacheKey key, DescriptorId descriptor) => $"{LocationPrefix}{key}/{descriptor}";
 
     private static async ValueTask<(FeatureBlobHeader? Header, CorruptFeatureBlobException? Corruption)> VerifyAsync(
         byte[] bytes, CacheKey key, DescriptorId descriptor, string location, CancellationToken cancellationToken)

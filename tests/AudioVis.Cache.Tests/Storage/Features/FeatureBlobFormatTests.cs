@@ -357,4 +357,46 @@ public sealed class FeatureBlobFormatTests
     {
         public override long Length => base.Length + 16;
     }
+    [Test]
+    public async Task CheckStructureAsync_SoundBlob_ReturnsTheHeaderAfterReadingOnlyThePreambleAndHeader()
+    {
+        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        using var stream = new MemoryStream(bytes, writable: false);
+
+        var header = await FeatureBlobFormat.CheckStructureAsync(stream, "memory:golden", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(header, Is.EqualTo(Golden().Header));
+            Assert.That(stream.Position, Is.LessThan(bytes.Length - (4L * Golden().Header.FrameCount * Golden().Header.ValuesPerFrame)), "the values are not read");
+        });
+    }
+
+    [Test]
+    public async Task CheckStructureAsync_FlippedValueBit_IsNotFound_ButVerifyAsyncFindsIt()
+    {
+        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        bytes[^(FeatureBlobFormat.ChecksumLength + 1)] ^= 0x10;
+
+        var header = await FeatureBlobFormat.CheckStructureAsync(new MemoryStream(bytes), "memory:golden", CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<CorruptFeatureBlobException>(async () => await FeatureBlobFormat.VerifyAsync(new MemoryStream(bytes), "memory:golden", CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(header.Descriptor, Is.EqualTo(Golden().Header.Descriptor));
+            Assert.That(ex?.Reason, Is.EqualTo(FeatureBlobCorruption.ChecksumMismatch));
+        });
+    }
+
+    [TestCase(4, FeatureBlobCorruption.Truncated)]
+    [TestCase(-4, FeatureBlobCorruption.ChecksumMismatch)]
+    public async Task CheckStructureAsync_LengthDisagreesWithTheHeader_Throws(int cut, FeatureBlobCorruption expected)
+    {
+        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        byte[] changed = cut > 0 ? bytes[..^cut] : [.. bytes, .. new byte[-cut]];
+
+        var ex = await Assert.ThrowsAsync<CorruptFeatureBlobException>(async () => await FeatureBlobFormat.CheckStructureAsync(new MemoryStream(changed), "memory:golden", CancellationToken.None));
+
+        Assert.That(ex?.Reason, Is.EqualTo(expected));
+    }
 }
