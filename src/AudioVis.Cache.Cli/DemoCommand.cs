@@ -1,4 +1,5 @@
 using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
@@ -25,7 +26,8 @@ internal static class DemoCommand
     {
         var hiRes = new AnalysisProfile("hires", AnalysisParameters.Default with { WindowSize = 4096, FftSize = 4096, HopSize = 1024 }, "HighRes FFT");
         var services = new ServiceCollection();
-        services.AddSingleton<ITrackAudioResolver>(new DemoAudio());
+        var audio = new DemoAudio();
+        services.AddSingleton<ITrackAudioResolver>(audio);
         services.AddAudioVisCache(o => o.Profiles.Add(hiRes));
         await using var provider = services.BuildServiceProvider();
 
@@ -35,7 +37,8 @@ internal static class DemoCommand
         var scheduler = provider.GetRequiredService<IDiffScheduler>();
         var profiles = provider.GetRequiredService<IAnalysisProfileRegistry>();
 
-        await SeedCacheAsync(store, hiRes, timebase.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var monitor = provider.GetRequiredService<ITrackSourceMonitor>();
+        await SeedCacheAsync(store, audio, hiRes, timebase.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
         console.Write(new Rule("[bold]1. Elements publish their analysis intents[/]").LeftJustified());
         var now = timebase.GetUtcNow();
@@ -52,17 +55,17 @@ internal static class DemoCommand
             console.MarkupLineInterpolated($"  [grey]{intent}[/]");
         }
 
-        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+        await RenderFrameAsync(console, scheduler, monitor, profiles, cancellationToken).ConfigureAwait(false);
 
         console.Write(new Rule("[bold]2. Next frame, nothing changed: memoized, no diff re-published[/]").LeftJustified());
         var emitted = intents.Count(bus.Publish);
         console.MarkupLineInterpolated($"  re-published {intents.Length} unchanged intents → {emitted} emitted");
-        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+        await RenderFrameAsync(console, scheduler, monitor, profiles, cancellationToken).ConfigureAwait(false);
 
         console.Write(new Rule("[bold]3. The 'HighRes FFT' profile's hop changes; the pulse element drops onset.strength[/]").LeftJustified());
         profiles.Replace(new AnalysisProfile("hires", hiRes.Parameters with { HopSize = 512 }, hiRes.DisplayName));
         bus.Publish(AnalysisIntent.Create("pulse", Intro, "hires", ["rms@mid"], timebase.GetUtcNow()));
-        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+        await RenderFrameAsync(console, scheduler, monitor, profiles, cancellationToken).ConfigureAwait(false);
 
         console.Write(new Rule("[bold]4. Regenerate All: the queue recomputes exactly the missing and stale descriptors[/]").LeftJustified());
         var queue = provider.GetRequiredService<IRegenerationQueue>();
@@ -77,11 +80,13 @@ internal static class DemoCommand
         }
 
         console.Write(jobs);
-        await RenderFrameAsync(console, scheduler, profiles, cancellationToken).ConfigureAwait(false);
+        await RenderFrameAsync(console, scheduler, monitor, profiles, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task RenderFrameAsync(IAnsiConsole console, IDiffScheduler scheduler, IAnalysisProfileRegistry profiles, CancellationToken cancellationToken)
+    private static async Task RenderFrameAsync(IAnsiConsole console, IDiffScheduler scheduler, ITrackSourceMonitor monitor, IAnalysisProfileRegistry profiles, CancellationToken cancellationToken)
     {
+        // A host's frame loop never waits; the demo does, so each frame shows what the monitor found out about the sources.
+        await monitor.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
         var diffs = await scheduler.RunFrameAsync(cancellationToken).ConfigureAwait(false);
         console.MarkupLineInterpolated($"  frame published [bold]{diffs.Count}[/] diff(s)");
         foreach (var diff in diffs)
@@ -92,30 +97,39 @@ internal static class DemoCommand
         console.WriteLine();
     }
 
-    private static async Task SeedCacheAsync(ICacheMetadataStore store, AnalysisProfile hiRes, DateTimeOffset analyzedAt, CancellationToken cancellationToken)
+    // The seeded entries were computed from the demo's audio as it is, so their source is current.
+    private static async Task SeedCacheAsync(ICacheMetadataStore store, DemoAudio audio, AnalysisProfile hiRes, DateTimeOffset analyzedAt, CancellationToken cancellationToken)
     {
+        var introHash = await HashAsync(audio, Intro, cancellationToken).ConfigureAwait(false);
+        var dropHash = await HashAsync(audio, Drop, cancellationToken).ConfigureAwait(false);
         var introHiRes = new CacheKey(Intro, hiRes.Id);
         var olderHiRes = hiRes.Parameters with { FftSize = 8192 };
         await store.UpsertAsync(
             introHiRes,
             [
-                Record(introHiRes, "spectrum.bands32@L", hiRes.Parameters, analyzedAt: analyzedAt),
-                Record(introHiRes, "spectrum.bands32@R", olderHiRes, analyzedAt: analyzedAt),
-                Record(introHiRes, "rms@mid", hiRes.Parameters, 0, analyzedAt),
-                Record(introHiRes, "spectrum.db@side", hiRes.Parameters, analyzedAt: analyzedAt),
+                Record(introHiRes, "spectrum.bands32@L", hiRes.Parameters, introHash, analyzedAt: analyzedAt),
+                Record(introHiRes, "spectrum.bands32@R", olderHiRes, introHash, analyzedAt: analyzedAt),
+                Record(introHiRes, "rms@mid", hiRes.Parameters, introHash, 0, analyzedAt),
+                Record(introHiRes, "spectrum.db@side", hiRes.Parameters, introHash, analyzedAt: analyzedAt),
             ],
             cancellationToken).ConfigureAwait(false);
 
         var dropDefault = new CacheKey(Drop, AnalysisProfile.DefaultId);
-        await store.UpsertAsync(dropDefault, [Record(dropDefault, "spectral.flux", AnalysisParameters.Default, analyzedAt: analyzedAt)], cancellationToken).ConfigureAwait(false);
+        await store.UpsertAsync(dropDefault, [Record(dropDefault, "spectral.flux", AnalysisParameters.Default, dropHash, analyzedAt: analyzedAt)], cancellationToken).ConfigureAwait(false);
     }
 
     // A null calculator version records the current one.
-    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, int? calculatorVersion = null, DateTimeOffset analyzedAt = default)
+    private static async Task<string> HashAsync(DemoAudio audio, string trackRef, CancellationToken cancellationToken)
+    {
+        using var source = audio.Open(trackRef);
+        return await AudioContentHasher.ComputeAsync(source, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, string sourceHash, int? calculatorVersion = null, DateTimeOffset analyzedAt = default)
     {
         var id = DescriptorId.Parse(descriptor);
         DescriptorCatalog.Default.TryGetDefinition(id, out var definition);
         return new CacheMetadataRecord(
-            key, id, ProfileRevisionHash.Compute(parameters), parameters, "pcm-sha256:demo", definition!.CalculatorId, calculatorVersion ?? definition.CalculatorVersion, analyzedAt);
+            key, id, ProfileRevisionHash.Compute(parameters), parameters, sourceHash, definition!.CalculatorId, calculatorVersion ?? definition.CalculatorVersion, analyzedAt);
     }
 }

@@ -19,10 +19,24 @@ public interface ITrackAudioResolver
     IAudioSource Open(string trackRef);
 
     /// <summary>
-    /// Gets a cheap token that changes whenever the track's audio may have changed (the default resolver uses the
-    /// file's length and last write time), so content hashes can be cached between changes.
+    /// Gets a cheap fingerprint that changes whenever the track's audio may have changed (the default resolver uses the
+    /// file's length, last write time and a hash of a few sampled blocks), so the track source monitor re-hashes a track only
+    /// when its fingerprint changes. Called off the render thread; it may read a little of the file, never decode it.
     /// </summary>
     /// <param name="trackRef">The host's reference to the track.</param>
-    /// <returns>The token, or <see langword="null"/> when the track does not exist or changes cannot be detected (then hashes are recomputed on every request).</returns>
+    /// <returns>
+    /// The token, or <see langword="null"/> when the track does not exist or changes cannot be detected (then the monitor
+    /// knows no content hash for it unless the host calls <see cref="ITrackSourceMonitor.NotifyChanged"/>).
+    /// </returns>
+    /// <exception cref="TrackRefOutsideAudioRootException">The reference points outside the resolver's root (default resolver).</exception>
     string? GetChangeToken(string trackRef);
+
+    /// <summary>
+    /// Gets the file a track's audio is read from, so the track source monitor can watch it for changes (a
+    /// <see cref="FileSystemWatcher"/> on its folder) and report a missing file as such.
+    /// </summary>
+    /// <param name="trackRef">The host's reference to the track.</param>
+    /// <returns>The full path, or <see langword="null"/> (the default) when the track is not a file.</returns>
+    /// <exception cref="TrackRefOutsideAudioRootException">The reference points outside the resolver's root (default resolver).</exception>
+    string? GetFilePath(string trackRef) => null;
 }

@@ -6,6 +6,7 @@ using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.History;
 using AudioVis.Cache.Intents;
+using AudioVis.Cache.Internal;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
@@ -63,11 +64,21 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<IDescriptorCatalog>(sp => sp.GetRequiredService<CalculatorRegistry>().Catalog);
         services.TryAddSingleton<ICacheMetadataStore, InMemoryCacheMetadataStore>();
         services.AddOptions<HistoryRetentionOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryRetentionOptions>, HistoryRetentionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryRetentionOptions>>(new ThrowingOptionsValidator<HistoryRetentionOptions>(static o => o.Validate())));
         services.TryAddSingleton<IHistoryStore>(sp => new InMemoryHistoryStore(
             sp.GetRequiredService<IOptions<HistoryRetentionOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ITrackSourceHashProvider, UnknownTrackSourceHashProvider>();
+        services.AddOptions<SourceIdentityOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourceIdentityOptions>>(new ThrowingOptionsValidator<SourceIdentityOptions>(static o => o.Validate())));
+        services.TryAddSingleton(sp => new TrackSourceMonitor(
+            sp.GetRequiredService<ITrackAudioResolver>(),
+            sp.GetRequiredService<IAnalysisIntentBus>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SourceIdentityOptions>>().Value,
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot is { } root ? Path.Combine(Path.GetFullPath(root), SourceFingerprintCache.FileName) : null,
+            sp.GetRequiredService<ILogger<TrackSourceMonitor>>()));
+        services.TryAddSingleton<ITrackSourceMonitor>(sp => sp.GetRequiredService<TrackSourceMonitor>());
+        services.TryAddSingleton<ITrackSourceHashProvider>(sp => sp.GetRequiredService<TrackSourceMonitor>());
         services.TryAddSingleton<IAnalysisProfileRegistry>(sp =>
         {
             var value = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value;
@@ -91,6 +102,12 @@ public static class AudioVisCacheServiceCollectionExtensions
             var scheduler = ActivatorUtilities.CreateInstance<DiffScheduler>(sp);
             // A blob found corrupt or missing, or written again, changes its key's diff (BlobHealth sits below the scheduler).
             sp.GetRequiredService<BlobHealth>().Subscribe(scheduler.Invalidate);
+            // A track whose audio changed or became (un)readable changes the diffs of all its groups.
+            if (sp.GetRequiredService<ITrackSourceHashProvider>() is TrackSourceMonitor monitor)
+            {
+                monitor.Subscribe(scheduler.InvalidateTrack);
+            }
+
             return scheduler;
         });
         services.TryAddSingleton<ICacheMaintenance>(sp =>
@@ -108,6 +125,18 @@ public static class AudioVisCacheServiceCollectionExtensions
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder.</returns>
     public static IAudioVisCacheBuilder ConfigureRegeneration(this IAudioVisCacheBuilder builder, Action<RegenerationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the track source monitor (file watching, periodic checks, retries of unreadable tracks); see <see cref="ITrackSourceMonitor"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the options; they are validated at start-up.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder ConfigureSourceIdentity(this IAudioVisCacheBuilder builder, Action<SourceIdentityOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
@@ -203,7 +232,10 @@ public static class AudioVisCacheServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Registers the host's source of track content hashes, so diffs report "source changed".</summary>
+    /// <summary>
+    /// Replaces the track source monitor, as the differ's source of track content hashes, with the host's provider (for hosts
+    /// that already know when their audio changes). The host then invalidates the diff scheduler's groups itself when a track changes.
+    /// </summary>
     /// <typeparam name="TProvider">The provider type; resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -241,19 +273,6 @@ public static class AudioVisCacheServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ITrackAudioResolver, TResolver>());
-        return builder;
-    }
-
-    /// <summary>
-    /// Computes track content hashes by decoding the tracks through the <see cref="ITrackAudioResolver"/> (cached until the
-    /// resolver's change token changes), so diffs report "source changed" after a file is replaced.
-    /// </summary>
-    /// <param name="builder">The builder.</param>
-    /// <returns>The builder.</returns>
-    public static IAudioVisCacheBuilder UseResolverSourceHashes(this IAudioVisCacheBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ITrackSourceHashProvider>(sp => new ResolverTrackSourceHashProvider(sp.GetRequiredService<ITrackAudioResolver>())));
         return builder;
     }
 

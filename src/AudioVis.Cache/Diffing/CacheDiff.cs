@@ -6,11 +6,13 @@ namespace AudioVis.Cache.Diffing;
 
 /// <summary>
 /// How the cache of one {track, analysis profile} compares with what the elements request: which descriptors are
-/// current, missing, stale (and why), extraneous, or unknown to the catalogue, and which missing or stale ones failed to regenerate.
+/// current, missing, stale (and why), extraneous, unknown to the catalogue, or unavailable because the track cannot be read,
+/// and which missing or stale ones failed to regenerate.
 /// </summary>
 /// <remarks>
-/// <para>Invariants: <see cref="Missing"/>, <see cref="Stale"/>, <see cref="Current"/> and <see cref="Unknown"/> are
-/// disjoint and their union is <see cref="DescriptorsRequested"/>; <see cref="Extraneous"/> is
+/// <para>Invariants: <see cref="Missing"/>, <see cref="Stale"/>, <see cref="Current"/>, <see cref="Unknown"/> and
+/// <see cref="Unavailable"/> are disjoint and their union is <see cref="DescriptorsRequested"/>; <see cref="Unavailable"/> is empty
+/// unless <see cref="SourceError"/> is set, and then holds every requested descriptor the catalogue knows; <see cref="Extraneous"/> is
 /// <see cref="DescriptorsCached"/> minus <see cref="DescriptorsRequested"/>; the descriptors of <see cref="Failed"/> are a subset
 /// of <see cref="Missing"/> and <see cref="Stale"/>.</para>
 /// <para>Every list is in canonical order (ordinal by descriptor id; owners by element id), so equal inputs give
@@ -29,7 +31,9 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
         DescriptorId[] current,
         DescriptorId[] unknown,
         DescriptorOwners[] owners,
-        FailedDescriptor[]? failed = null)
+        FailedDescriptor[]? failed = null,
+        DescriptorId[]? unavailable = null,
+        TrackSourceError? sourceError = null)
     {
         Key = key;
         ProfileRevisionHash = profileRevisionHash;
@@ -43,6 +47,8 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
         Unknown = unknown;
         Owners = owners;
         Failed = failed ?? [];
+        Unavailable = unavailable ?? [];
+        SourceError = sourceError;
     }
 
     /// <summary>Gets the {track, profile} this diff is about.</summary>
@@ -93,6 +99,16 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
     /// <see cref="Missing"/> or <see cref="Stale"/>.
     /// </summary>
     public IReadOnlyList<FailedDescriptor> Failed { get; }
+
+    /// <summary>
+    /// Gets the requested descriptors that cannot be computed because the track cannot be read (<see cref="SourceError"/> says
+    /// why). They are not counted as missing or stale, so Regenerate All does not try them; they return to
+    /// <see cref="Current"/>, <see cref="Missing"/> or <see cref="Stale"/> once the file can be read again.
+    /// </summary>
+    public IReadOnlyList<DescriptorId> Unavailable { get; }
+
+    /// <summary>Gets why the track cannot be read, or <see langword="null"/> when it can (or is not known yet).</summary>
+    public TrackSourceError? SourceError { get; }
 
     /// <summary>Gets a value indicating whether any descriptor is missing or stale (the banner's condition).</summary>
     public bool RequiresRegeneration => Missing.Count + Stale.Count > 0;
@@ -145,7 +161,9 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
          Current.SequenceEqual(other.Current) &&
          Unknown.SequenceEqual(other.Unknown) &&
          Owners.SequenceEqual(other.Owners) &&
-         Failed.SequenceEqual(other.Failed)));
+         Failed.SequenceEqual(other.Failed) &&
+         Unavailable.SequenceEqual(other.Unavailable) &&
+         Equals(SourceError, other.SourceError)));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as CacheDiff);
@@ -155,11 +173,12 @@ public sealed class CacheDiff : IEquatable<CacheDiff>
 
     /// <summary>
     /// Returns a one-line summary, e.g. <c>intro.wav | default: 3 requested, 1 missing, 2 stale, 0 extraneous, 0 unknown</c>;
-    /// <c>, 1 failed</c> is appended when regenerations failed.
+    /// <c>, 1 failed</c> is appended when regenerations failed, <c>, 2 unavailable (NotFound)</c> when the track cannot be read.
     /// </summary>
     /// <returns>The summary.</returns>
     public override string ToString() =>
         $"{Key}: {DescriptorsRequested.Count} requested, {Missing.Count} missing, {Stale.Count} stale, {Extraneous.Count} extraneous, {Unknown.Count} unknown"
         + (Failed.Count > 0 ? $", {Failed.Count} failed" : string.Empty)
+        + (SourceError is not null ? $", {Unavailable.Count} unavailable ({SourceError.Problem})" : string.Empty)
         + (IsProfileDeleted ? " (profile deleted)" : string.Empty);
 }

@@ -13,7 +13,10 @@ internal static class CacheDiffCalculator
     /// <param name="key">The {track, profile}.</param>
     /// <param name="intents">The group's intents (all of <paramref name="key"/>, distinct element ids).</param>
     /// <param name="profile">The current profile, or <see langword="null"/> when it was deleted.</param>
-    /// <param name="currentSourceHash">The track's current content hash, or <see langword="null"/> when unknown.</param>
+    /// <param name="source">
+    /// What is known about the track's audio: its content hash (entries from other audio are stale), that it cannot be read
+    /// (every known requested descriptor is unavailable), or nothing.
+    /// </param>
     /// <param name="records">The store's records for <paramref name="key"/>.</param>
     /// <param name="catalog">The descriptor catalogue.</param>
     /// <param name="failures">
@@ -28,7 +31,7 @@ internal static class CacheDiffCalculator
         CacheKey key,
         IReadOnlyCollection<AnalysisIntent> intents,
         AnalysisProfile? profile,
-        string? currentSourceHash,
+        TrackSourceStatus source,
         IReadOnlyList<CacheMetadataRecord> records,
         IDescriptorCatalog catalog,
         IReadOnlyDictionary<DescriptorId, RegenerationFailure>? failures = null,
@@ -105,6 +108,8 @@ internal static class CacheDiffCalculator
         var current = new List<DescriptorId>(requested.Length);
         var unknown = new List<DescriptorId>();
         List<FailedDescriptor>? failed = null;
+        List<DescriptorId>? unavailable = null;
+        var currentSourceHash = source.ContentHash;
         var ownerList = new DescriptorOwners[requested.Length];
         for (var i = 0; i < requested.Length; i++)
         {
@@ -114,6 +119,11 @@ internal static class CacheDiffCalculator
             if (!catalog.TryGetDefinition(descriptor, out var definition))
             {
                 unknown.Add(descriptor);
+            }
+            else if (source.IsUnreadable)
+            {
+                // Nothing can be computed or verified until the track can be read again; a failure of the old audio does not apply.
+                (unavailable ??= []).Add(descriptor);
             }
             else
             {
@@ -139,8 +149,20 @@ internal static class CacheDiffCalculator
         }
 
         var extraneous = Array.FindAll(cached, d => !slots.ContainsKey(d));
-        return new CacheDiff(key, profile?.RevisionHash, requested, cached, [.. missing], [.. stale], extraneous, [.. current], [.. unknown], ownerList, failed?.ToArray());
+        return new CacheDiff(key, profile?.RevisionHash, requested, cached, [.. missing], [.. stale], extraneous, [.. current], [.. unknown], ownerList, failed?.ToArray(), unavailable?.ToArray(), source.Error);
     }
+
+    /// <summary>Computes a diff for a track whose content hash is <paramref name="currentSourceHash"/> (<see langword="null"/>: unknown).</summary>
+    internal static CacheDiff Compute(
+        CacheKey key,
+        IReadOnlyCollection<AnalysisIntent> intents,
+        AnalysisProfile? profile,
+        string? currentSourceHash,
+        IReadOnlyList<CacheMetadataRecord> records,
+        IDescriptorCatalog catalog,
+        IReadOnlyDictionary<DescriptorId, RegenerationFailure>? failures = null,
+        IReadOnlyDictionary<DescriptorId, BlobHealthEntry>? unusableBlobs = null) =>
+        Compute(key, intents, profile, currentSourceHash is null ? TrackSourceStatus.Unknown : TrackSourceStatus.Known(currentSourceHash), records, catalog, failures, unusableBlobs);
 
     /// <summary>
     /// Returns the intents ordered by element id (without copying when they already are), after checking each

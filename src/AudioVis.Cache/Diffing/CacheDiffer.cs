@@ -25,7 +25,8 @@ internal sealed class CacheDiffer(
         }
 
         var records = await store.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false);
-        var sourceHash = await sourceHashes.GetSourceContentHashAsync(key.TrackRef, cancellationToken).ConfigureAwait(false);
+        var source = await sourceHashes.GetSourceStatusAsync(key.TrackRef, cancellationToken).ConfigureAwait(false);
+        var sourceHash = source.ContentHash;
         var keyFailures = failures?.Get(key);
         var unusableBlobs = blobHealth?.Get(key);
         if (unusableBlobs is not null)
@@ -35,7 +36,7 @@ internal sealed class CacheDiffer(
 
         if (keyFailures is null)
         {
-            return CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog, unusableBlobs: unusableBlobs);
+            return CacheDiffCalculator.Compute(key, ordered, profile, source, records, catalog, unusableBlobs: unusableBlobs);
         }
 
         // The queue does not know the track's content hash, so the first diff after a failure pins the one it sees.
@@ -49,7 +50,7 @@ internal sealed class CacheDiffer(
             }
         }
 
-        var diff = CacheDiffCalculator.Compute(key, ordered, profile, sourceHash, records, catalog, keyFailures, unusableBlobs);
+        var diff = CacheDiffCalculator.Compute(key, ordered, profile, source, records, catalog, keyFailures, unusableBlobs);
 
         // A failure the diff does not report no longer applies (the descriptor is current, not requested any more, or its
         // inputs changed): forget it, so it cannot come back if the inputs change back.

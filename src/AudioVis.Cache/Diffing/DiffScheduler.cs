@@ -62,6 +62,22 @@ internal sealed class DiffScheduler : IDiffScheduler, IDisposable
         }
     }
 
+    /// <summary>Marks every group of a track dirty (its source changed or became unreadable): the next frame re-diffs them.</summary>
+    /// <param name="trackRef">The track.</param>
+    public void InvalidateTrack(string trackRef)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _groups.Keys)
+            {
+                if (string.Equals(key.TrackRef, trackRef, StringComparison.Ordinal))
+                {
+                    _dirty.Add(key);
+                }
+            }
+        }
+    }
+
     public void InvalidateAll()
     {
         lock (_gate)

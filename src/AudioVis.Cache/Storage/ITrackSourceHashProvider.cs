@@ -1,29 +1,20 @@
 namespace AudioVis.Cache.Storage;
 
 /// <summary>
-/// Tells the differ the current content hash of a track's decoded audio, so cached entries computed from older
-/// audio are reported stale with the reason "source changed".
+/// Tells the differ what it knows about a track's audio, so cached entries computed from older audio are reported stale
+/// ("source audio changed") and entries of a track that cannot be read are reported unavailable.
 /// </summary>
 /// <remarks>
-/// The default implementation knows no hashes and returns <see langword="null"/>: source changes are then not
-/// detected. Hosts that know when files change (or the analyzer's audio sources) provide a real one.
-/// Implementations should cache: the differ asks once per changed {track, profile} group.
+/// The default implementation is the track source monitor (<see cref="Analysis.ITrackSourceMonitor"/>, docs/intents-and-diffs.md):
+/// it fingerprints the tracks that have intents off the render thread, re-hashes a track in the background when its fingerprint
+/// changes, and answers from memory. The differ calls this on the render-frame path, once per changed {track, profile} group:
+/// implementations must answer from memory and never decode audio here.
 /// </remarks>
 public interface ITrackSourceHashProvider
 {
-    /// <summary>Gets the current content hash of a track.</summary>
+    /// <summary>Gets what is known about a track's audio.</summary>
     /// <param name="trackRef">The host's reference to the track.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    /// <returns>The hash, or <see langword="null"/> when it is not known.</returns>
-    ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default);
-}
-
-/// <summary>The default <see cref="ITrackSourceHashProvider"/>: knows no hashes.</summary>
-internal sealed class UnknownTrackSourceHashProvider : ITrackSourceHashProvider
-{
-    public ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(trackRef);
-        return ValueTask.FromResult<string?>(null);
-    }
+    /// <returns>The content hash, the error that keeps the track from being read, or <see cref="TrackSourceStatus.Unknown"/>.</returns>
+    ValueTask<TrackSourceStatus> GetSourceStatusAsync(string trackRef, CancellationToken cancellationToken = default);
 }

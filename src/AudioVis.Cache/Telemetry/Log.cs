@@ -14,6 +14,30 @@ internal static partial class Log
     [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Published cache diff for {TrackRef} / {AnalysisProfileId}: {Missing} missing, {Stale} stale, {Extraneous} extraneous, {Unknown} unknown.")]
     public static partial void DiffPublished(ILogger logger, string trackRef, string analysisProfileId, int missing, int stale, int extraneous, int unknown);
 
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Track {TrackRef} cannot be read ({Problem}): {Reason} Its descriptors are reported unavailable; it is checked again when the file changes.")]
+    public static partial void SourceUnreadable(ILogger logger, string trackRef, Storage.TrackSourceProblem problem, string reason);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Track {TrackRef} can be read again.")]
+    public static partial void SourceReadableAgain(ILogger logger, string trackRef);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Information, Message = "The audio of track {TrackRef} changed (content hash {Before} → {After}); its cached entries are stale.")]
+    public static partial void SourceChanged(ILogger logger, string trackRef, string before, string after);
+
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Debug, Message = "Track {TrackRef} has no intents left; it is no longer watched.")]
+    public static partial void SourceUnwatched(ILogger logger, string trackRef);
+
+    [LoggerMessage(EventId = 1114, Level = LogLevel.Information, Message = "Folder {Folder} cannot be watched ({Reason}); its tracks are checked every poll interval only.")]
+    public static partial void SourceWatchUnavailable(ILogger logger, string folder, string reason);
+
+    [LoggerMessage(EventId = 1115, Level = LogLevel.Error, Message = "Checking the source of track {TrackRef} failed unexpectedly; it is checked again at the next change or poll.")]
+    public static partial void SourceCheckFailed(ILogger logger, string trackRef, Exception exception);
+
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Warning, Message = "The source fingerprint file {Path} was ignored ({Reason}); tracks are decoded again to learn their content hashes.")]
+    public static partial void SourceFingerprintsIgnored(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "The source fingerprint file {Path} could not be saved; tracks will be decoded again after a restart.")]
+    public static partial void SourceFingerprintsNotSaved(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Regeneration job {JobId} for {TrackRef} / {AnalysisProfileId} failed after {Attempts} attempt(s).")]
     public static partial void JobFailed(ILogger logger, long jobId, string trackRef, string analysisProfileId, int attempts, Exception exception);
 

@@ -71,20 +71,20 @@ public sealed class AnalysisRegistrationTests
     }
 
     [Test]
-    public void Builder_UseFeatureStore_UseTrackAudioResolver_UseResolverSourceHashes_ReplaceTheDefaults()
+    public void Builder_UseFeatureStore_UseTrackAudioResolver_ReplaceTheDefaults_AndTheSourceMonitorIsTheDefaultHashProvider()
     {
         using var provider = new ServiceCollection()
             .AddAudioVisCache()
             .UseFeatureStore<InMemoryFeatureStore>()
             .UseTrackAudioResolver<GoldenResolver>()
-            .UseResolverSourceHashes()
             .Services.BuildServiceProvider();
 
         Assert.Multiple(() =>
         {
             Assert.That(Inner(provider), Is.TypeOf<InMemoryFeatureStore>());
             Assert.That(provider.GetRequiredService<ITrackAudioResolver>(), Is.TypeOf<GoldenResolver>());
-            Assert.That(provider.GetRequiredService<ITrackSourceHashProvider>(), Is.TypeOf<ResolverTrackSourceHashProvider>());
+            Assert.That(provider.GetRequiredService<ITrackSourceHashProvider>(), Is.TypeOf<TrackSourceMonitor>());
+            Assert.That(provider.GetRequiredService<ITrackSourceMonitor>(), Is.SameAs(provider.GetRequiredService<ITrackSourceHashProvider>()));
         });
     }
 

@@ -59,7 +59,7 @@ public sealed class AudioVisCacheServiceCollectionExtensionsTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(services, Has.Count.EqualTo(count + 3), "only the three ValidateOnStart registrations (AudioVisCacheOptions, HistoryRetentionOptions, RegenerationOptions) are added again");
+            Assert.That(services, Has.Count.EqualTo(count + 4), "only the four ValidateOnStart registrations (AudioVisCacheOptions, HistoryRetentionOptions, SourceIdentityOptions, RegenerationOptions) are added again");
             Assert.That(provider.GetServices<IAnalysisIntentBus>().Count(), Is.EqualTo(1));
             Assert.That(provider.GetRequiredService<IAnalysisProfileRegistry>().Profiles, Has.Count.EqualTo(1));
         });
@@ -147,6 +147,6 @@ public sealed class AudioVisCacheServiceCollectionExtensionsTests
 
     private sealed class CustomHashes : ITrackSourceHashProvider
     {
-        public ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default) => new("h");
+        public ValueTask<TrackSourceStatus> GetSourceStatusAsync(string trackRef, CancellationToken cancellationToken = default) => new(TrackSourceStatus.Known("h"));
     }
 }

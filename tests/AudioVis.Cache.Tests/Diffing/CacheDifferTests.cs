@@ -95,6 +95,6 @@ public sealed class CacheDifferTests
 
     private sealed class FixedSourceHashes(string hash) : ITrackSourceHashProvider
     {
-        public ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default) => new(hash);
+        public ValueTask<TrackSourceStatus> GetSourceStatusAsync(string trackRef, CancellationToken cancellationToken = default) => new(TrackSourceStatus.Known(hash));
     }
 }

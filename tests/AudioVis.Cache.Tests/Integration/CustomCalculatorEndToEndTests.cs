@@ -38,14 +38,18 @@ public sealed class CustomCalculatorEndToEndTests
 
         CacheDiff missing, current;
         RegenerationOutcome outcome;
+        int monitorDecodes;
         await using (var v1 = Build(metadata, features, resolver, new MeanMagnitudeCalculator(version: 1)))
         {
             var scheduler = v1.GetRequiredService<IDiffScheduler>();
             var queue = v1.GetRequiredService<IRegenerationQueue>();
+            var monitor = v1.GetRequiredService<TrackSourceMonitor>();
             Publish(v1, Custom, Rms);
+            await monitor.WhenIdleAsync();
             missing = (await scheduler.RunFrameAsync()).Single();
             outcome = await queue.RegenerateAll([missing]).Single().Completion;
             current = (await scheduler.RunFrameAsync()).Single();
+            monitorDecodes = monitor.DecodeCount;
         }
 
         Assert.Multiple(() =>
@@ -53,7 +57,8 @@ public sealed class CustomCalculatorEndToEndTests
             Assert.That(missing.Unknown, Is.Empty, "the catalogue knows the host's descriptor");
             Assert.That(missing.Missing, Is.EqualTo(new[] { Custom, Rms }));
             Assert.That(outcome.Succeeded, Is.True, () => $"{outcome.Status}: {outcome.Error}");
-            Assert.That(resolver.Opens, Is.EqualTo(1), "the custom and built-in descriptors share one decode and one STFT pass");
+            Assert.That(monitorDecodes, Is.EqualTo(1), "the source monitor hashed the new track once");
+            Assert.That(resolver.Opens - monitorDecodes, Is.EqualTo(1), "the custom and built-in descriptors share one decode and one STFT pass");
             Assert.That(current.Current, Is.EqualTo(new[] { Custom, Rms }));
             Assert.That(current.RequiresRegeneration, Is.False);
         });
@@ -167,14 +172,18 @@ public sealed class CustomCalculatorEndToEndTests
     /// <summary>Counts the tracks opened (one per decode pass).</summary>
     private sealed class CountingResolver(ITrackAudioResolver inner) : ITrackAudioResolver
     {
-        public int Opens { get; private set; }
+        private int _opens;
+
+        public int Opens => Volatile.Read(ref _opens);
 
         public IAudioSource Open(string trackRef)
         {
-            Opens++;
+            Interlocked.Increment(ref _opens);
             return inner.Open(trackRef);
         }
 
         public string? GetChangeToken(string trackRef) => inner.GetChangeToken(trackRef);
+
+        public string? GetFilePath(string trackRef) => inner.GetFilePath(trackRef);
     }
 }

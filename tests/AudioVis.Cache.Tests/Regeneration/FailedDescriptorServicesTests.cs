@@ -327,6 +327,6 @@ public sealed class FailedDescriptorServicesTests
     {
         public string? Hash { get; set; }
 
-        public ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default) => new(Hash);
+        public ValueTask<TrackSourceStatus> GetSourceStatusAsync(string trackRef, CancellationToken cancellationToken = default) => new(Hash is null ? TrackSourceStatus.Unknown : TrackSourceStatus.Known(Hash));
     }
 }

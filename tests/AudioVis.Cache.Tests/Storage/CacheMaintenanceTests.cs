@@ -419,7 +419,7 @@ public sealed class CacheMaintenanceTests
 
     private sealed class FixedSourceHashes(string hash) : ITrackSourceHashProvider
     {
-        public ValueTask<string?> GetSourceContentHashAsync(string trackRef, CancellationToken cancellationToken = default) => new(hash);
+        public ValueTask<TrackSourceStatus> GetSourceStatusAsync(string trackRef, CancellationToken cancellationToken = default) => new(TrackSourceStatus.Known(hash));
     }
 
     /// <summary>Cancels the token right after the first upsert completes.</summary>

@@ -16,7 +16,12 @@ internal sealed class TestServices : IDisposable, IAsyncDisposable
 
     private readonly ServiceProvider _provider;
 
-    public TestServices(Action<IServiceCollection>? configure = null)
+    /// <param name="configure">Registers the test's services before the library's.</param>
+    /// <param name="sourceIdentity">
+    /// Whether the track source monitor runs. Off by default: most tests use track references that are not files (and would
+    /// be reported unavailable) and count the decodes of their analyses; tests of source identity turn it on.
+    /// </param>
+    public TestServices(Action<IServiceCollection>? configure = null, bool sourceIdentity = false)
     {
         LoggerFactory = new FakeLoggerFactory(Logs);
         var services = new ServiceCollection();
@@ -24,7 +29,7 @@ internal sealed class TestServices : IDisposable, IAsyncDisposable
         services.AddSingleton<ILoggerFactory>(LoggerFactory);
         services.AddSingleton<ICacheMetadataStore>(Store);
         configure?.Invoke(services);
-        services.AddAudioVisCache(o => o.Profiles.Add(HiRes));
+        services.AddAudioVisCache(o => o.Profiles.Add(HiRes)).ConfigureSourceIdentity(o => o.Enabled = sourceIdentity);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
