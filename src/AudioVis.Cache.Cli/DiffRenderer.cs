@@ -14,6 +14,8 @@ internal static class DiffRenderer
         var needing = diff.Missing.Count + diff.Stale.Count;
         var banner = diff.IsProfileDeleted
             ? $"The analysis profile '{profileName}' was deleted: choose a replacement profile before regenerating."
+            : diff.SourceError is not null
+                ? $"The audio of '{diff.TrackRef}' cannot be read ({diff.SourceError.Problem}): fix or replace the file; its descriptors are unavailable."
             : needing > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{needing} {(needing == 1 ? "descriptor requires" : "descriptors require")} regeneration to match the '{profileName}' profile.")
                 : $"All requested descriptors match the '{profileName}' profile.";
@@ -37,6 +39,11 @@ internal static class DiffRenderer
         {
             var why = string.Join("; ", stale.Reasons.Select(r => r.Description)) + Failure(diff, stale.Descriptor);
             table.AddRow(Markup.Escape(stale.Descriptor.ToString()), "[orange1]Stale[/]", Markup.Escape(why), Owners(diff, stale.Descriptor));
+        }
+
+        foreach (var descriptor in diff.Unavailable)
+        {
+            table.AddRow(Markup.Escape(descriptor.ToString()), "[red]Unavailable[/]", Markup.Escape(diff.SourceError!.Description), Owners(diff, descriptor));
         }
 
         foreach (var descriptor in diff.Unknown)

@@ -535,7 +535,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
     private void Finish(TrackWatch track, CheckOutcome? outcome)
     {
         var changed = false;
-        TrackSourceStatus before = default;
+        TrackSourceStatus before = default, after = default;
         lock (_gate)
         {
             track.Running = false;
@@ -583,7 +583,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                 track.Token = outcome.Token;
                 before = track.Status;
                 changed = !before.Equals(status);
-                track.Status = status;
+                track.Status = after = status;
             }
 
             if (track.RunAgain)
@@ -591,7 +591,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                 track.RunAgain = false;
                 StartLocked(track);
             }
-            else if (track.PendingCounted)
+            else if (track.PendingCounted && !changed)
             {
                 track.PendingCounted = false;
                 DecrementPendingLocked();
@@ -600,8 +600,17 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
 
         if (changed)
         {
-            LogChange(track.TrackRef, before, track.Status);
+            // Published before the check stops counting as pending, so WhenIdleAsync returns after the scheduler knows.
+            LogChange(track.TrackRef, before, after);
             _changed.Raise(track.TrackRef);
+            lock (_gate)
+            {
+                if (!track.Running && track.PendingCounted)
+                {
+                    track.PendingCounted = false;
+                    DecrementPendingLocked();
+                }
+            }
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class CacheDiffPropertyTests
         {
             var diff = Compute(intents, cached);
             var requested = intents.SelectMany(i => i.Descriptors).Select(DescriptorId.Parse).ToHashSet();
-            var parts = new[] { diff.Missing, diff.Stale, diff.Current, diff.Unknown };
+            var parts = new[] { diff.Missing, diff.Stale, diff.Current, diff.Unknown, diff.Unavailable };
             var union = parts.SelectMany(p => p).ToList();
             return union.Count == union.Distinct().Count()
                 && union.ToHashSet().SetEquals(requested)
@@ -77,6 +77,32 @@ public sealed class CacheDiffPropertyTests
             var union = diff.Missing.Concat(diff.Stale).Concat(diff.Current).ToHashSet();
             return diff.Unknown.Count == 0 && union.SetEquals(diff.DescriptorsRequested)
                 && diff.Missing.Intersect(diff.Stale).Concat(diff.Missing.Intersect(diff.Current)).Concat(diff.Stale.Intersect(diff.Current)).Any() == false;
+        });
+
+    // Issue #9 item 2: an unreadable track's known descriptors are all Unavailable; the partition laws still hold.
+    [Test]
+    public void UnreadableTrack_KnownRequestedAreUnavailable_UnknownStayUnknown_AndExtraneousIsUnchanged() =>
+        Gen.Select(GenIntents, GenCached).Sample((intents, cached) =>
+        {
+            var error = new TrackSourceError(Key.TrackRef, TrackSourceProblem.Undecodable, "AudioVis.Cache.Analysis.Audio.AudioFormatException", "bad");
+            var diff = CacheDiffCalculator.Compute(
+                Key,
+                intents.Select(i => AnalysisIntent.Create(i.Element, Key.TrackRef, Key.AnalysisProfileId, i.Descriptors, At)).ToArray(),
+                Profile,
+                TrackSourceStatus.Unreadable(error),
+                cached.Select(ToRecord).ToArray(),
+                DescriptorCatalog.Default);
+            var readable = Compute(intents, cached);
+            var union = diff.Unavailable.Concat(diff.Unknown).ToList();
+            return diff.Missing.Count == 0 && diff.Stale.Count == 0 && diff.Current.Count == 0 && diff.Failed.Count == 0
+                && !diff.RequiresRegeneration
+                && union.Count == union.Distinct().Count()
+                && union.ToHashSet().SetEquals(diff.DescriptorsRequested)
+                && diff.Unavailable.SequenceEqual(diff.Unavailable.Order())
+                && diff.Unknown.SequenceEqual(readable.Unknown)
+                && diff.Extraneous.SequenceEqual(readable.Extraneous)
+                && Equals(diff.SourceError, error)
+                && (diff.Unavailable.Count == 0 || !diff.Equals(readable));
         });
 
     [Test]
