@@ -30,7 +30,8 @@ public interface ITrackSourceMonitor
 
     /// <summary>
     /// Waits until no check started by a new intent, a file event, a periodic check or <see cref="NotifyChanged"/> is due or
-    /// running (a delayed retry of an unreadable track does not count), so a command-line tool can diff after the sources are known.
+    /// running (a retry of an unreadable track counts once it runs, not while it waits for its back-off delay), so a
+    /// command-line tool can diff after the sources are known.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when the monitor is idle.</returns>

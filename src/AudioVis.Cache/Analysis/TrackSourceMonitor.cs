@@ -408,6 +408,13 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                 return;
             }
 
+            // A due check counts as pending once it runs (a debounced file event was counted when it arrived; a retry now).
+            if (!track.PendingCounted)
+            {
+                track.PendingCounted = true;
+                _pending++;
+            }
+
             if (track.Running)
             {
                 track.RunAgain = true;
@@ -463,6 +470,20 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
     /// <returns>What to apply, or <see langword="null"/> when nothing changed.</returns>
     private CheckOutcome? Evaluate(TrackWatch track, bool forced, CancellationToken stop)
     {
+        // A periodic check of an unchanged file costs one stat: the fingerprint (which reads sampled blocks) is computed only when
+        // the length or the write time moved since the last one.
+        (long Length, long Ticks)? stat = null;
+        if (track.Path is { } file)
+        {
+            var info = new FileInfo(file);
+            stat = info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
+            if (!forced && stat is not null && stat == track.Stat && !track.Status.Equals(TrackSourceStatus.Unknown))
+            {
+                return null;
+            }
+        }
+
+        track.Stat = stat;
         string? token;
         try
         {
@@ -494,6 +515,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
 
         if (track.RetryAt > _time.GetUtcNow())
         {
+            track.Stat = null; // not decoded: the retry must not take the file for one it has seen
             return CheckOutcome.RetryLater;
         }
 
@@ -517,9 +539,13 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                 after = null;
             }
 
-            return after == token
-                ? new CheckOutcome(TrackSourceStatus.Known(hash), token, DecodeFailed: false)
-                : CheckOutcome.Again; // written while it was being hashed: hash the new content
+            if (after != token)
+            {
+                track.Stat = null;
+                return CheckOutcome.Again; // written while it was being hashed: hash the new content
+            }
+
+            return new CheckOutcome(TrackSourceStatus.Known(hash), token, DecodeFailed: false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -555,6 +581,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
             else if (outcome is not null)
             {
                 var status = outcome.Status;
+                var transient = status.Error?.Problem is TrackSourceProblem.IOError or TrackSourceProblem.AccessDenied;
                 if (status.IsKnown)
                 {
                     track.Failures = 0;
@@ -565,19 +592,19 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                         _fingerprints.Set(track.TrackRef, token, status.ContentHash!);
                     }
                 }
-                else if (outcome.DecodeFailed)
+                else if (outcome.DecodeFailed || transient)
                 {
                     track.Failures++;
-                    track.FailedToken = outcome.Token;
+                    track.FailedToken = outcome.DecodeFailed ? outcome.Token : null;
                     track.RetryAt = _time.GetUtcNow() + RetryDelay(track.Failures);
                 }
 
-                if (status.Error?.Problem is TrackSourceProblem.IOError or TrackSourceProblem.AccessDenied)
+                if (transient)
                 {
-                    // Transient problems are retried as they are (with back-off), not only when the file changes.
-                    var delay = track.RetryAt > _time.GetUtcNow() ? track.RetryAt - _time.GetUtcNow() : RetryDelay(Math.Max(1, track.Failures));
+                    // A locked or unreachable file is retried as it is (with back-off), not only when it changes.
                     track.FailedToken = null;
-                    track.DueTimer ??= _time.CreateTimer(static state => ((TrackWatch)state!).Monitor!.OnDue((TrackWatch)state), track.WithMonitor(this), delay, Timeout.InfiniteTimeSpan);
+                    track.Stat = null;
+                    track.DueTimer ??= _time.CreateTimer(static state => ((TrackWatch)state!).Monitor!.OnDue((TrackWatch)state), track.WithMonitor(this), track.RetryAt - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
                 }
 
                 track.Token = outcome.Token;
@@ -678,6 +705,9 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         public string? FailedToken { get; set; }
 
         public int Failures { get; set; }
+
+        /// <summary>Gets or sets the file's length and write time when its fingerprint was last computed; only the running check uses it.</summary>
+        public (long Length, long Ticks)? Stat { get; set; }
 
         public DateTimeOffset RetryAt { get; set; } = DateTimeOffset.MinValue;
 

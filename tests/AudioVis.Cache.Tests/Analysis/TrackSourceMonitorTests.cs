@@ -106,6 +106,54 @@ public sealed class TrackSourceMonitorTests
     }
 
     [Test]
+    public async Task PeriodicCheck_OfAnUnchangedFile_ReadsNoSampledBlocks()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        SourceIdentityEndToEndTests.WriteWav(Path.Combine(folder.Path, "a.wav"), seconds: 1, amplitude: 0.5f);
+        using var harness = new Harness(folder.Path);
+        harness.Publish("e", "a.wav");
+        await harness.Monitor.WhenIdleAsync();
+        var afterFirstCheck = harness.Resolver.TokenRequests;
+
+        await harness.AdvanceAsync(Poll * 20);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterFirstCheck, Is.EqualTo(2), "the first check fingerprints before and after hashing");
+            Assert.That(harness.Resolver.TokenRequests, Is.EqualTo(afterFirstCheck), "20 polls of an unchanged file cost a stat each, no fingerprint");
+        });
+    }
+
+    [Test]
+    public async Task LockedFile_IsRetriedAsItIs_WithBackOff_UntilItCanBeRead()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        SourceIdentityEndToEndTests.WriteWav(Path.Combine(folder.Path, "a.wav"), seconds: 1, amplitude: 0.5f);
+        using var harness = new Harness(folder.Path, o =>
+        {
+            o.PollInterval = Timeout.InfiniteTimeSpan;
+            o.RetryDelay = TimeSpan.FromSeconds(1);
+            o.MaxRetryDelay = TimeSpan.FromSeconds(8);
+        });
+        harness.Resolver.Locked = true;
+        harness.Publish("e", "a.wav");
+        await harness.Monitor.WhenIdleAsync();
+        var locked = harness.Monitor.GetStatus("a.wav");
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(7));
+        var attemptsIn7Seconds = harness.Resolver.TokenRequests;
+
+        harness.Resolver.Locked = false;
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(8));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(locked.Error?.Problem, Is.EqualTo(TrackSourceProblem.IOError));
+            Assert.That(attemptsIn7Seconds, Is.EqualTo(4), "tried at 0, 1, 3 and 7 s: delays of 1, 2 and 4 s");
+            Assert.That(harness.Monitor.GetStatus("a.wav").IsKnown, Is.True, "read once the lock is gone, without any file event");
+        });
+    }
+
+    [Test]
     public async Task RetractedTrack_IsNotCheckedAnyMore()
     {
         using var folder = new AudioAnalyzerTests.TempFolder();
@@ -318,12 +366,15 @@ public sealed class TrackSourceMonitorTests
 
         public int TokenRequests => Volatile.Read(ref _tokenRequests);
 
+        /// <summary>Gets or sets a value indicating whether the file acts as if another process held it locked.</summary>
+        public bool Locked { get; set; }
+
         public IAudioSource Open(string trackRef) => inner.Open(trackRef);
 
         public string? GetChangeToken(string trackRef)
         {
             Interlocked.Increment(ref _tokenRequests);
-            return inner.GetChangeToken(trackRef);
+            return Locked ? throw new IOException($"The file of '{trackRef}' is locked by another process.") : inner.GetChangeToken(trackRef);
         }
 
         public string? GetFilePath(string trackRef) => inner.GetFilePath(trackRef);
