@@ -13,7 +13,6 @@ using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -54,8 +53,8 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AudioVisCacheOptions>, AudioVisCacheOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
+        // The standard logging registrations (TryAdd inside): a host's AddLogging, before or after, adds its providers to the same factory.
+        services.AddLogging();
         services.TryAddSingleton<IProjectTimebase>(sp => new TimeProviderProjectTimebase(sp.GetRequiredService<TimeProvider>()));
         // The built-in calculators plus every IDescriptorCalculator the host registered (AddCalculator); the catalogue is theirs,
         // so the differ knows the host's descriptors and versions, and the analyzer computes them in its single pass.

@@ -5,6 +5,9 @@ using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -44,6 +47,25 @@ public sealed class AudioVisCacheServiceCollectionExtensionsTests
         {
             Assert.That(provider.GetRequiredService<ICacheMetadataStore>(), Is.SameAs(store));
             Assert.That(provider.GetRequiredService<IProjectTimebase>().GetUtcNow(), Is.EqualTo(time.GetUtcNow()));
+        });
+    }
+
+    // Issue #11: AddAudioVisCache registered NullLoggerFactory with TryAdd, so a host calling it before AddLogging() lost every log.
+    [Test]
+    public void AddAudioVisCache_BeforeAddLogging_LeavesTheHostsLoggingWorking()
+    {
+        var collector = new FakeLogCollector();
+        var services = new ServiceCollection();
+        services.AddAudioVisCache();
+        services.AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(collector)));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ILogger<AudioVisCacheServiceCollectionExtensionsTests>>().LogInformation("host message");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(collector.GetSnapshot().Select(r => r.Message), Does.Contain("host message"), "the host's own logger writes");
+            Assert.That(provider.GetRequiredService<ILoggerFactory>(), Is.Not.SameAs(NullLoggerFactory.Instance));
         });
     }
 
