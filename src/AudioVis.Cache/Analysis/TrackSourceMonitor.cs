@@ -216,26 +216,42 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         }
     }
 
+    /// <summary>Starts watching a track: cheap, because it runs on the publisher's (render) thread; the first check, on a pool thread, finds its file and watches it.</summary>
     private TrackWatch WatchLocked(string trackRef)
     {
         var track = new TrackWatch(trackRef);
         _tracks.Add(trackRef, track);
+        ScheduleLocked(track, TimeSpan.Zero, counted: true, forced: false);
+        return track;
+    }
+
+    /// <summary>On the first check of a track: finds its file and, if files are watched, adds it to its folder's watcher.</summary>
+    private void SetUpFileWatch(TrackWatch track)
+    {
+        track.SetUp = true;
+        string? path;
         try
         {
-            track.Path = _resolver.GetFilePath(trackRef);
+            path = _resolver.GetFilePath(track.TrackRef);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The first check reports the error (a reference outside the audio root, say).
+            return; // the check reports the error (a reference outside the audio root, say)
         }
 
-        if (track.Path is not null && _options.WatchFiles)
+        lock (_gate)
         {
-            WatchFileLocked(track);
-        }
+            if (_disposed || !_tracks.TryGetValue(track.TrackRef, out var current) || !ReferenceEquals(current, track))
+            {
+                return;
+            }
 
-        ScheduleLocked(track, TimeSpan.Zero, counted: true, forced: false);
-        return track;
+            track.Path = path;
+            if (path is not null && _options.WatchFiles)
+            {
+                WatchFileLocked(track);
+            }
+        }
     }
 
     private void UnwatchLocked(TrackWatch track)
@@ -258,8 +274,9 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
 
             if (directory.Files.Count == 0)
             {
+                // Disposed on a pool thread: the retraction may come from the render thread.
                 _directories.Remove(folder);
-                directory.Watcher.Dispose();
+                ThreadPool.QueueUserWorkItem(static watcher => watcher.Dispose(), directory.Watcher, preferLocal: false);
             }
         }
 
@@ -443,6 +460,11 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
             await _hashSlots.WaitAsync(stop).ConfigureAwait(false);
             try
             {
+                if (!track.SetUp)
+                {
+                    SetUpFileWatch(track);
+                }
+
                 outcome = Evaluate(track, forced, stop);
             }
             finally
@@ -695,6 +717,9 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         public TrackSourceMonitor? Monitor { get; private set; }
 
         public string? Path { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the first check found the file and watched it; only the running check uses it.</summary>
+        public bool SetUp { get; set; }
 
         public TrackSourceStatus Status { get; set; }
 
