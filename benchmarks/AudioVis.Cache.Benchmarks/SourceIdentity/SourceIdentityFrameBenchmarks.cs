@@ -55,24 +55,23 @@ public class SourceIdentityFrameBenchmarks
 
     private int SteadyFrame()
     {
+        PublishAll();
+        return _workload.Scheduler.RunFrameAsync().Result.Count;
+    }
+
+    private void PublishAll()
+    {
         var bus = _workload.Bus;
         foreach (AnalysisIntent intent in _workload.IntentsA)
         {
             bus.Publish(intent);
         }
-
-        return _workload.Scheduler.RunFrameAsync().Result.Count;
     }
 
     private int OneTrackChanged()
     {
         _scheduler.InvalidateTrack(_trackRefs[_next++ % _trackRefs.Length]);
-        var bus = _workload.Bus;
-        foreach (AnalysisIntent intent in _workload.IntentsA)
-        {
-            bus.Publish(intent);
-        }
-
+        PublishAll();
         var frame = _workload.Scheduler.RunFrameAsync();
         return (frame.IsCompletedSuccessfully ? frame.Result : frame.AsTask().GetAwaiter().GetResult()).Count;
     }
