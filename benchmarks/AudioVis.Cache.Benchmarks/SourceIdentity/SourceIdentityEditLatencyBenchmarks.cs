@@ -38,8 +38,11 @@ public class SourceIdentityEditLatencyBenchmarks
     private ServiceProvider? _services;
     private IDiffScheduler _scheduler = null!;
     private TrackSourceMonitor _monitor = null!;
+    private readonly List<(double ToStatus, double ToDiff)> _breakdown = [];
     private string? _lastHash;
     private int _iteration;
+    private long _writtenAt;
+    private long _statusChangedAt;
 
     [GlobalSetup(Target = nameof(DecodeAndHash))]
     public void SetupFile()
@@ -89,6 +92,18 @@ public class SourceIdentityEditLatencyBenchmarks
         }
 
         _lastHash = _monitor.GetStatus(Track).ContentHash;
+
+        // Where the latency goes (printed to the log at cleanup): write → the monitor's new status, status → the stale diff.
+        _monitor.Subscribe(_ => Volatile.Write(ref _statusChangedAt, Stopwatch.GetTimestamp()));
+        var inProcess = new double[3];
+        for (var i = 0; i < inProcess.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            SourceIdentityAudio.ContentHash(_path);
+            inProcess[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Console.WriteLine($"// decode + hash in the latency process before the run: {string.Join(" / ", inProcess.Select(t => $"{t:F0} ms"))}");
     }
 
     /// <summary>Lets the previous edit's checks finish (a save can raise several watcher events) and drains their frames.</summary>
@@ -102,6 +117,12 @@ public class SourceIdentityEditLatencyBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        if (_breakdown.Count > 0)
+        {
+            Console.WriteLine($"// write → new source status, ms: {string.Join(" ", _breakdown.Select(b => $"{b.ToStatus:F0}"))} (median {Median(_breakdown.Select(b => b.ToStatus)):F0})");
+            Console.WriteLine($"// new status → stale diff, ms: {string.Join(" ", _breakdown.Select(b => $"{b.ToDiff:F1}"))} (median {Median(_breakdown.Select(b => b.ToDiff)):F1})");
+        }
+
         _services?.Dispose();
         SourceIdentityAudio.DeleteFolder(_folder);
     }
@@ -123,6 +144,8 @@ public class SourceIdentityEditLatencyBenchmarks
             file.Write(edit);
         }
 
+        _writtenAt = Stopwatch.GetTimestamp();
+
         var deadline = Stopwatch.GetTimestamp() + (long)(GiveUpAfter.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
@@ -133,6 +156,8 @@ public class SourceIdentityEditLatencyBenchmarks
                     && changed.CurrentSourceHash != _lastHash)
                 {
                     _lastHash = changed.CurrentSourceHash;
+                    var statusAt = Volatile.Read(ref _statusChangedAt);
+                    _breakdown.Add((Stopwatch.GetElapsedTime(_writtenAt, statusAt).TotalMilliseconds, Stopwatch.GetElapsedTime(statusAt).TotalMilliseconds));
                     return diff;
                 }
             }
@@ -141,5 +166,11 @@ public class SourceIdentityEditLatencyBenchmarks
         }
 
         throw new InvalidOperationException($"No stale diff {GiveUpAfter.TotalSeconds} s after the edit.");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
