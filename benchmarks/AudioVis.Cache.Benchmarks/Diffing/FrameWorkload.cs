@@ -1,3 +1,4 @@
+using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
@@ -27,7 +28,10 @@ internal sealed class FrameWorkload : IDisposable
     private readonly ServiceProvider _provider;
     private int _cursor;
 
-    public FrameWorkload(int elementCount)
+    /// <param name="elementCount">The number of elements.</param>
+    /// <param name="configure">Further configuration of the services (audio root, source identity); none by default.</param>
+    /// <param name="sourceHashOf">The source content hash the seeded records carry for a track; a fixed placeholder by default.</param>
+    public FrameWorkload(int elementCount, Action<IAudioVisCacheBuilder>? configure = null, Func<string, string>? sourceHashOf = null)
     {
         var profiles = new[]
         {
@@ -36,7 +40,7 @@ internal sealed class FrameWorkload : IDisposable
             new AnalysisProfile("lores", AnalysisParameters.Default with { WindowSize = 1024, FftSize = 1024, HopSize = 256 }),
         };
         var services = new ServiceCollection();
-        services.AddAudioVisCache(o =>
+        var builder = services.AddAudioVisCache(o =>
         {
             o.IncludeDefaultProfile = false;
             foreach (var profile in profiles)
@@ -44,6 +48,7 @@ internal sealed class FrameWorkload : IDisposable
                 o.Profiles.Add(profile);
             }
         });
+        configure?.Invoke(builder);
         _provider = services.BuildServiceProvider();
         Bus = _provider.GetRequiredService<IAnalysisIntentBus>();
         Scheduler = _provider.GetRequiredService<IDiffScheduler>();
@@ -69,18 +74,19 @@ internal sealed class FrameWorkload : IDisposable
             for (var t = 0; t < Tracks; t++)
             {
                 var key = new CacheKey($"tracks/track-{t:D2}.wav", profile.Id);
+                var sourceHash = sourceHashOf?.Invoke(key.TrackRef) ?? "pcm-sha256:bench";
                 var records = new List<CacheMetadataRecord>();
                 foreach (var id in DescriptorSets[0])
                 {
-                    records.Add(Record(key, id, profile.Parameters, at));
+                    records.Add(Record(key, id, profile.Parameters, sourceHash, at));
                 }
 
                 foreach (var id in DescriptorSets[1])
                 {
-                    records.Add(Record(key, id, older, at));
+                    records.Add(Record(key, id, older, sourceHash, at));
                 }
 
-                records.Add(Record(key, "spectrum.db@side", profile.Parameters, at));
+                records.Add(Record(key, "spectrum.db@side", profile.Parameters, sourceHash, at));
                 store.UpsertAsync(key, records).AsTask().GetAwaiter().GetResult();
             }
         }
@@ -94,6 +100,9 @@ internal sealed class FrameWorkload : IDisposable
         Scheduler.RunFrameAsync().AsTask().GetAwaiter().GetResult();
         Groups = Bus.GetIntents().GroupBy(i => i.Key).Select(g => (g.Key, (IReadOnlyCollection<AnalysisIntent>)g.ToArray())).ToArray();
     }
+
+    /// <summary>Gets the services (for the source identity benchmarks, which reach the monitor and the scheduler's internals).</summary>
+    public IServiceProvider Services => _provider;
 
     public IAnalysisIntentBus Bus { get; }
 
@@ -122,10 +131,10 @@ internal sealed class FrameWorkload : IDisposable
 
     public void Dispose() => _provider.Dispose();
 
-    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, DateTimeOffset at)
+    private static CacheMetadataRecord Record(CacheKey key, string descriptor, AnalysisParameters parameters, string sourceHash, DateTimeOffset at)
     {
         var id = DescriptorId.Parse(descriptor);
         DescriptorCatalog.Default.TryGetDefinition(id, out var definition);
-        return new CacheMetadataRecord(key, id, ProfileRevisionHash.Compute(parameters), parameters, "pcm-sha256:bench", definition!.CalculatorId, definition.CalculatorVersion, at);
+        return new CacheMetadataRecord(key, id, ProfileRevisionHash.Compute(parameters), parameters, sourceHash, definition!.CalculatorId, definition.CalculatorVersion, at);
     }
 }
