@@ -29,7 +29,10 @@ internal sealed class FrameWorkload : IDisposable
     private int _cursor;
 
     /// <param name="elementCount">The number of elements.</param>
-    /// <param name="configure">Further configuration of the services (audio root, source identity); none by default.</param>
+    /// <param name="configure">
+    /// Further configuration of the services (audio root, source identity). By default source identity is off: the workload's
+    /// track references are not files, and these benchmarks measure intents and diffing, not the track source monitor.
+    /// </param>
     /// <param name="sourceHashOf">The source content hash the seeded records carry for a track; a fixed placeholder by default.</param>
     public FrameWorkload(int elementCount, Action<IAudioVisCacheBuilder>? configure = null, Func<string, string>? sourceHashOf = null)
     {
@@ -48,7 +51,14 @@ internal sealed class FrameWorkload : IDisposable
                 o.Profiles.Add(profile);
             }
         });
-        configure?.Invoke(builder);
+        if (configure is null)
+        {
+            builder.ConfigureSourceIdentity(o => o.Enabled = false);
+        }
+        else
+        {
+            configure(builder);
+        }
         _provider = services.BuildServiceProvider();
         Bus = _provider.GetRequiredService<IAnalysisIntentBus>();
         Scheduler = _provider.GetRequiredService<IDiffScheduler>();
