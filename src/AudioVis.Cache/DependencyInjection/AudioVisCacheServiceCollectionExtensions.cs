@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diagnostics;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.History;
 using AudioVis.Cache.Intents;
@@ -116,6 +117,15 @@ public static class AudioVisCacheServiceCollectionExtensions
             return maintenance;
         });
         AddRegeneration(services);
+        // The diagnostics feature flag (issue #11) is not wired yet: the banner is always enabled.
+        services.TryAddSingleton<ICacheBanner>(sp => new CacheBanner(
+            sp.GetRequiredService<IDiffScheduler>(),
+            sp.GetRequiredService<IRegenerationQueue>(),
+            sp.GetRequiredService<IAnalysisAvailability>(),
+            sp.GetRequiredService<IExportCoordinator>(),
+            sp.GetRequiredService<IAnalysisProfileRegistry>(),
+            static () => true,
+            sp.GetRequiredService<ILogger<CacheBanner>>()));
         return new AudioVisCacheBuilder(services);
     }
 
