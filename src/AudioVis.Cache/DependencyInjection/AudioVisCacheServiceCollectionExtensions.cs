@@ -118,7 +118,7 @@ public static class AudioVisCacheServiceCollectionExtensions
         });
         AddRegeneration(services);
         // The diagnostics feature flag (issue #11) is not wired yet: the banner is always enabled.
-        services.TryAddSingleton<ICacheBanner>(sp => new CacheBanner(
+        services.TryAddSingleton(sp => new CacheBanner(
             sp.GetRequiredService<IDiffScheduler>(),
             sp.GetRequiredService<IRegenerationQueue>(),
             sp.GetRequiredService<IAnalysisAvailability>(),
@@ -126,6 +126,12 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IAnalysisProfileRegistry>(),
             static () => true,
             sp.GetRequiredService<ILogger<CacheBanner>>()));
+        services.TryAddSingleton<ICacheBanner>(sp => sp.GetRequiredService<CacheBanner>());
+        services.TryAddSingleton<IDiagnosticsPanel>(sp => new DiagnosticsPanel(
+            sp.GetRequiredService<IDiffScheduler>(),
+            sp.GetRequiredService<ICacheMetadataStore>(),
+            sp.GetRequiredService<CacheBanner>(),
+            sp.GetRequiredService<IAnalysisProfileRegistry>()));
         return new AudioVisCacheBuilder(services);
     }
 

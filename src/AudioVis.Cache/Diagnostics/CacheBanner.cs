@@ -57,6 +57,18 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         }
     }
 
+    /// <summary>Gets the latest status of every job that is not final (the diagnostics panel shows them as regenerating).</summary>
+    internal IReadOnlyCollection<RegenerationStatusChanged> ActiveJobs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _activeJobs.Values];
+            }
+        }
+    }
+
     public IDisposable Subscribe(Action<BannerViewModel> handler) => _subscribers.Subscribe(handler);
 
     public void Dispose()

@@ -25,6 +25,29 @@ public abstract record StaleReason
 /// <param name="To">The canonical value of the current profile.</param>
 public sealed record ParameterChange(string Name, string From, string To)
 {
+    /// <summary>Gets the change in words for people, e.g. <c>FFT size changed from 2048 to 4096</c> (the diagnostics panel's wording).</summary>
+    public string Sentence => $"{DisplayName(Name)} changed from {From} to {To}";
+
+    /// <summary>Returns the words for a canonical parameter name, e.g. <c>FFT size</c> for <c>fft_size</c>; an unknown name with spaces for underscores.</summary>
+    /// <param name="name">The canonical parameter name.</param>
+    /// <returns>The display name.</returns>
+    public static string DisplayName(string name) => name switch
+    {
+        "fft_size" => "FFT size",
+        "window_size" => "Window size",
+        "hop_size" => "Hop size",
+        "window" => "Window function",
+        "sample_rate" => "Target sample rate",
+        "band_layout" => "Band layout",
+        "band_min_hz" => "Lowest band frequency (Hz)",
+        "band_max_hz" => "Highest band frequency (Hz)",
+        "db_min" => "dB floor",
+        "db_max" => "dB ceiling",
+        null => throw new ArgumentNullException(nameof(name)),
+        "" => name,
+        _ => char.ToUpperInvariant(name[0]) + name[1..].Replace('_', ' '),
+    };
+
     /// <summary>Returns <c>name: from → to</c>.</summary>
     /// <returns>The change as text.</returns>
     public override string ToString() => $"{Name}: {From} → {To}";

@@ -1,0 +1,21 @@
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.Profiles;
+using AudioVis.Cache.Storage;
+
+namespace AudioVis.Cache.Diagnostics;
+
+/// <inheritdoc cref="IDiagnosticsPanel"/>
+internal sealed class DiagnosticsPanel(IDiffScheduler scheduler, ICacheMetadataStore store, CacheBanner banner, IAnalysisProfileRegistry profiles) : IDiagnosticsPanel
+{
+    public async ValueTask<DiagnosticsPanelViewModel> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var diffs = scheduler.GetLatestDiffs();
+        var records = new Dictionary<CacheKey, IReadOnlyList<CacheMetadataRecord>>(diffs.Count);
+        foreach (var diff in diffs)
+        {
+            records[diff.Key] = await store.GetRecordsAsync(diff.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return DiagnosticsPanelComposer.Compose(diffs, records, banner.ActiveJobs, profiles.Profiles);
+    }
+}

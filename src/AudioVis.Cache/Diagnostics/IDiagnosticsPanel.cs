@@ -1,0 +1,14 @@
+namespace AudioVis.Cache.Diagnostics;
+
+/// <summary>
+/// The diagnostics panel's content, composed on demand from the diff scheduler's latest diffs, the cache metadata store
+/// (last analysis times) and the regeneration jobs in progress. Call it when the panel opens and when
+/// <see cref="ICacheBanner"/> or a diff changes while it is open.
+/// </summary>
+public interface IDiagnosticsPanel
+{
+    /// <summary>Composes the panel.</summary>
+    /// <param name="cancellationToken">Cancels the store reads.</param>
+    /// <returns>The panel, grouped by track reference, then analysis profile.</returns>
+    ValueTask<DiagnosticsPanelViewModel> GetAsync(CancellationToken cancellationToken = default);
+}
