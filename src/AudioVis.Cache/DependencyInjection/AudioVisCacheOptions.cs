@@ -35,4 +35,11 @@ public sealed class AudioVisCacheOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: <c>exports</c> under the current directory at start-up.</value>
     public string? ExportsRoot { get; set; }
+
+    /// <summary>
+    /// Gets or sets the JSON file the diagnostics panel's sort and filter are kept in. A relative path is relative to the
+    /// current directory at start-up.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: <c>AudioVis.Cache/diagnostics-preferences.json</c> in the user's application data folder.</value>
+    public string? DiagnosticsPreferencesPath { get; set; }
 }

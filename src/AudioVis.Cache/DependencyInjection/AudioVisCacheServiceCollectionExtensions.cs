@@ -131,7 +131,11 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IDiffScheduler>(),
             sp.GetRequiredService<ICacheMetadataStore>(),
             sp.GetRequiredService<CacheBanner>(),
-            sp.GetRequiredService<IAnalysisProfileRegistry>()));
+            sp.GetRequiredService<IAnalysisProfileRegistry>(),
+            sp.GetRequiredService<IDiagnosticsPreferenceStore>()));
+        services.TryAddSingleton<IDiagnosticsPreferenceStore>(sp => new JsonFileDiagnosticsPreferenceStore(
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.DiagnosticsPreferencesPath is { } path ? Path.GetFullPath(path) : JsonFileDiagnosticsPreferenceStore.DefaultPath,
+            sp.GetRequiredService<ILogger<JsonFileDiagnosticsPreferenceStore>>()));
         return new AudioVisCacheBuilder(services);
     }
 
@@ -168,6 +172,21 @@ public static class AudioVisCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces where the diagnostics panel's preferences are kept (by default a JSON file in the user's application data
+    /// folder, or <see cref="AudioVisCacheOptions.DiagnosticsPreferencesPath"/>) with the host's settings storage.
+    /// </summary>
+    /// <typeparam name="TStore">The store type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseDiagnosticsPreferenceStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IAudioVisCacheBuilder builder)
+        where TStore : class, IDiagnosticsPreferenceStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDiagnosticsPreferenceStore, TStore>());
         return builder;
     }
 

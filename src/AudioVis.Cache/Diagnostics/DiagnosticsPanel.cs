@@ -5,10 +5,12 @@ using AudioVis.Cache.Storage;
 namespace AudioVis.Cache.Diagnostics;
 
 /// <inheritdoc cref="IDiagnosticsPanel"/>
-internal sealed class DiagnosticsPanel(IDiffScheduler scheduler, ICacheMetadataStore store, CacheBanner banner, IAnalysisProfileRegistry profiles) : IDiagnosticsPanel
+internal sealed class DiagnosticsPanel(
+    IDiffScheduler scheduler, ICacheMetadataStore store, CacheBanner banner, IAnalysisProfileRegistry profiles, IDiagnosticsPreferenceStore preferenceStore) : IDiagnosticsPanel
 {
-    public async ValueTask<DiagnosticsPanelViewModel> GetAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<DiagnosticsPanelViewModel> GetAsync(DiagnosticsPreferences? preferences = null, CancellationToken cancellationToken = default)
     {
+        preferences ??= await preferenceStore.LoadAsync(cancellationToken).ConfigureAwait(false);
         var diffs = scheduler.GetLatestDiffs();
         var records = new Dictionary<CacheKey, IReadOnlyList<CacheMetadataRecord>>(diffs.Count);
         foreach (var diff in diffs)
@@ -16,6 +18,6 @@ internal sealed class DiagnosticsPanel(IDiffScheduler scheduler, ICacheMetadataS
             records[diff.Key] = await store.GetRecordsAsync(diff.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        return DiagnosticsPanelComposer.Compose(diffs, records, banner.ActiveJobs, profiles.Profiles);
+        return DiagnosticsPanelComposer.Apply(DiagnosticsPanelComposer.Compose(diffs, records, banner.ActiveJobs, profiles.Profiles), preferences);
     }
 }

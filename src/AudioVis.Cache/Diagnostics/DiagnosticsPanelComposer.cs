@@ -37,6 +37,46 @@ internal static class DiagnosticsPanelComposer
         return new DiagnosticsPanelViewModel(tracks);
     }
 
+    /// <summary>Sorts and filters the rows of every section; drops sections and tracks the filter leaves empty.</summary>
+    public static DiagnosticsPanelViewModel Apply(DiagnosticsPanelViewModel panel, DiagnosticsPreferences preferences)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        ArgumentNullException.ThrowIfNull(preferences);
+        if (preferences.Equals(DiagnosticsPreferences.Default))
+        {
+            return panel;
+        }
+
+        Comparison<DiagnosticsRow> compare = preferences.SortBy switch
+        {
+            DiagnosticsSortKey.Status => static (a, b) => a.Status != b.Status ? a.Status.CompareTo(b.Status) : a.Descriptor.CompareTo(b.Descriptor),
+            DiagnosticsSortKey.LastAnalyzedAt => static (a, b) => Nullable.Compare(a.LastAnalyzedAt, b.LastAnalyzedAt) is var c && c != 0 ? c : a.Descriptor.CompareTo(b.Descriptor),
+            _ => static (a, b) => a.Descriptor.CompareTo(b.Descriptor),
+        };
+        Comparison<DiagnosticsRow> ordered = preferences.Descending ? (a, b) => compare(b, a) : compare;
+        var tracks = new List<DiagnosticsTrackSection>(panel.Tracks.Count);
+        foreach (var track in panel.Tracks)
+        {
+            var sections = new List<DiagnosticsProfileSection>(track.Profiles.Count);
+            foreach (var section in track.Profiles)
+            {
+                var rows = section.Rows.Where(r => preferences.Shows(r.Status)).ToList();
+                rows.Sort(ordered);
+                if (rows.Count > 0)
+                {
+                    sections.Add(section with { Rows = rows });
+                }
+            }
+
+            if (sections.Count > 0)
+            {
+                tracks.Add(track with { Profiles = sections });
+            }
+        }
+
+        return new DiagnosticsPanelViewModel(tracks);
+    }
+
     /// <summary>A stale reason in words, e.g. <c>FFT size changed from 2048 to 4096</c>.</summary>
     internal static string Words(StaleReason reason) => reason switch
     {

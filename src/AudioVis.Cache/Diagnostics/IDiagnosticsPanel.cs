@@ -7,8 +7,9 @@ namespace AudioVis.Cache.Diagnostics;
 /// </summary>
 public interface IDiagnosticsPanel
 {
-    /// <summary>Composes the panel.</summary>
+    /// <summary>Composes the panel, sorted and filtered as <paramref name="preferences"/> say.</summary>
+    /// <param name="preferences">The sort and filter; <see langword="null"/> loads the saved ones (<see cref="IDiagnosticsPreferenceStore"/>).</param>
     /// <param name="cancellationToken">Cancels the store reads.</param>
-    /// <returns>The panel, grouped by track reference, then analysis profile.</returns>
-    ValueTask<DiagnosticsPanelViewModel> GetAsync(CancellationToken cancellationToken = default);
+    /// <returns>The panel, grouped by track reference, then analysis profile; sections left without rows by the filter are omitted.</returns>
+    ValueTask<DiagnosticsPanelViewModel> GetAsync(DiagnosticsPreferences? preferences = null, CancellationToken cancellationToken = default);
 }

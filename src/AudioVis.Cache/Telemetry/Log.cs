@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "The source fingerprint file {Path} could not be saved; tracks will be decoded again after a restart.")]
     public static partial void SourceFingerprintsNotSaved(ILogger logger, string path, Exception exception);
 
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The diagnostics preferences in {Path} were ignored ({Reason}); the panel uses the defaults until they are saved again.")]
+    public static partial void PreferencesIgnored(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Regeneration job {JobId} for {TrackRef} / {AnalysisProfileId} failed after {Attempts} attempt(s).")]
     public static partial void JobFailed(ILogger logger, long jobId, string trackRef, string analysisProfileId, int attempts, Exception exception);
 

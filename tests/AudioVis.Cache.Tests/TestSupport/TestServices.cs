@@ -1,3 +1,4 @@
+using AudioVis.Cache.Diagnostics;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Intents;
 using AudioVis.Cache.Profiles;
@@ -28,6 +29,7 @@ internal sealed class TestServices : IDisposable, IAsyncDisposable
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<ILoggerFactory>(LoggerFactory);
         services.AddSingleton<ICacheMetadataStore>(Store);
+        services.AddSingleton<IDiagnosticsPreferenceStore, InMemoryDiagnosticsPreferenceStore>();
         configure?.Invoke(services);
         services.AddAudioVisCache(o => o.Profiles.Add(HiRes)).ConfigureSourceIdentity(o => o.Enabled = sourceIdentity);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
