@@ -42,4 +42,12 @@ public sealed class AudioVisCacheOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: <c>AudioVis.Cache/diagnostics-preferences.json</c> in the user's application data folder.</value>
     public string? DiagnosticsPreferencesPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the library records telemetry (the privacy option): the counters, the duration
+    /// histogram and the analysis activity named in <c>AudioVisCacheDiagnostics</c>. When off, no instrument is created and no
+    /// activity is started. The meter comes from the host's <c>IMeterFactory</c> when one is registered.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: nothing is recorded.</value>
+    public bool EnableTelemetry { get; set; }
 }

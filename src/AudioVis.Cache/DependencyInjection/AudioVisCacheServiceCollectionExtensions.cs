@@ -12,6 +12,7 @@ using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
+using AudioVis.Cache.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -118,6 +119,9 @@ public static class AudioVisCacheServiceCollectionExtensions
         });
         AddRegeneration(services);
         // The diagnostics feature flag (issue #11) is not wired yet: the banner is always enabled.
+        services.TryAddSingleton(sp => new AudioVisCacheMetrics(
+            sp.GetService<IMeterFactory>(),
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.EnableTelemetry));
         services.TryAddSingleton(sp => new CacheBanner(
             sp.GetRequiredService<IDiffScheduler>(),
             sp.GetRequiredService<IRegenerationQueue>(),
@@ -132,7 +136,8 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<ICacheMetadataStore>(),
             sp.GetRequiredService<CacheBanner>(),
             sp.GetRequiredService<IAnalysisProfileRegistry>(),
-            sp.GetRequiredService<IDiagnosticsPreferenceStore>()));
+            sp.GetRequiredService<IDiagnosticsPreferenceStore>(),
+            sp.GetRequiredService<AudioVisCacheMetrics>()));
         services.TryAddSingleton<IDiagnosticsPreferenceStore>(sp => new JsonFileDiagnosticsPreferenceStore(
             sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.DiagnosticsPreferencesPath is { } path ? Path.GetFullPath(path) : JsonFileDiagnosticsPreferenceStore.DefaultPath,
             sp.GetRequiredService<ILogger<JsonFileDiagnosticsPreferenceStore>>()));
@@ -375,7 +380,7 @@ public static class AudioVisCacheServiceCollectionExtensions
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<RegenerationQueue>>(),
-                sp.GetService<IMeterFactory>(),
+                sp.GetRequiredService<AudioVisCacheMetrics>(),
                 sp.GetRequiredService<IHistoryStore>());
             RegenerationWiring.Connect(
                 queue,

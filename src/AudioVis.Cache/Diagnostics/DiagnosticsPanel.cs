@@ -1,13 +1,25 @@
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
+using AudioVis.Cache.Telemetry;
 
 namespace AudioVis.Cache.Diagnostics;
 
 /// <inheritdoc cref="IDiagnosticsPanel"/>
 internal sealed class DiagnosticsPanel(
-    IDiffScheduler scheduler, ICacheMetadataStore store, CacheBanner banner, IAnalysisProfileRegistry profiles, IDiagnosticsPreferenceStore preferenceStore) : IDiagnosticsPanel
+    IDiffScheduler scheduler,
+    ICacheMetadataStore store,
+    CacheBanner banner,
+    IAnalysisProfileRegistry profiles,
+    IDiagnosticsPreferenceStore preferenceStore,
+    AudioVisCacheMetrics metrics) : IDiagnosticsPanel
 {
+    public ValueTask<DiagnosticsPanelViewModel> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        metrics.DiagnosticsOpened();
+        return GetAsync(null, cancellationToken);
+    }
+
     public async ValueTask<DiagnosticsPanelViewModel> GetAsync(DiagnosticsPreferences? preferences = null, CancellationToken cancellationToken = default)
     {
         preferences ??= await preferenceStore.LoadAsync(cancellationToken).ConfigureAwait(false);

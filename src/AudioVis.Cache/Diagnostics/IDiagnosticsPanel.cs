@@ -7,6 +7,14 @@ namespace AudioVis.Cache.Diagnostics;
 /// </summary>
 public interface IDiagnosticsPanel
 {
+    /// <summary>
+    /// Composes the panel with the saved preferences and counts the opening (<c>audiovis.diagnostics.opened</c>, when
+    /// telemetry is on). Call it when the user opens the panel; refresh an open panel with <see cref="GetAsync"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the store reads.</param>
+    /// <returns>The panel.</returns>
+    ValueTask<DiagnosticsPanelViewModel> OpenAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Composes the panel, sorted and filtered as <paramref name="preferences"/> say.</summary>
     /// <param name="preferences">The sort and filter; <see langword="null"/> loads the saved ones (<see cref="IDiagnosticsPreferenceStore"/>).</param>
     /// <param name="cancellationToken">Cancels the store reads.</param>

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Descriptors;
@@ -63,7 +62,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         IOptions<RegenerationOptions> options,
         TimeProvider time,
         ILogger<RegenerationQueue> logger,
-        IMeterFactory? meterFactory = null,
+        AudioVisCacheMetrics? metrics = null,
         IHistoryStore? history = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
@@ -82,7 +81,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         _jobEnded = new SubscriberList<CacheKey>(logger, nameof(IRegenerationQueue));
         _jobFinished = new SubscriberList<RegenerationJobFinished>(logger, nameof(IRegenerationQueue));
         _requested = new SubscriberList<RegenerationRequest>(logger, nameof(IRegenerationQueue));
-        Metrics = new RegenerationMetrics(meterFactory);
+        Metrics = metrics ?? AudioVisCacheMetrics.Disabled;
         _history = history is null ? null : new HistoryRecorder(history, logger);
 
         // Subscribe first, then read the current state under the lock: a change racing the read is applied twice, harmlessly.
@@ -97,7 +96,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         _dispatcher = Task.Run(DispatchAsync);
     }
 
-    internal RegenerationMetrics Metrics { get; }
+    internal AudioVisCacheMetrics Metrics { get; }
 
     /// <summary>Completes when every history entry recorded so far is appended (tests and tools that read history right after a job).</summary>
     internal Task FlushHistoryAsync() => _history?.FlushAsync() ?? Task.CompletedTask;
@@ -793,7 +792,16 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 }
                 else
                 {
-                    records = await _analyzer.AnalyzeAsync(request, _subscribers.HasSubscribers ? job : null, job.Cancellation!.Token).ConfigureAwait(false);
+                    using var activity = Metrics.StartAnalysis(job.Reason, request.Descriptors.Count, job.Attempt);
+                    try
+                    {
+                        records = await _analyzer.AnalyzeAsync(request, _subscribers.HasSubscribers ? job : null, job.Cancellation!.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (activity is not null)
+                    {
+                        activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
+                        throw;
+                    }
                 }
             }
         }
@@ -964,6 +972,11 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         {
             // Before anyone hears the outcome, so a host that re-diffs on completion sees the group dirty.
             _jobEnded.Raise(job.Key);
+        }
+
+        if (job.StartedAt is { } startedAt)
+        {
+            Metrics.Finished(job.Reason, status, _time.GetUtcNow() - startedAt);
         }
 
         _history?.Record(CreateHistoryEntry(job, status, error));
@@ -1214,7 +1227,5 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         {
             await history.CompleteAsync(_options.DisposeTimeout, _time).ConfigureAwait(false);
         }
-
-        Metrics.Dispose();
     }
 }

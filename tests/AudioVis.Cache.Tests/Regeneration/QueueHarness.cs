@@ -19,7 +19,8 @@ internal sealed class QueueHarness : IAsyncDisposable
     /// <param name="configure">Adjusts the queue's options.</param>
     /// <param name="history">The history store (default: in memory over the fake clock).</param>
     /// <param name="queueTime">The queue's clock (default: <see cref="Time"/>); <see cref="TimeProvider.System"/> where a test needs the dispose timeout to elapse on its own.</param>
-    public QueueHarness(Action<RegenerationOptions>? configure = null, IHistoryStore? history = null, TimeProvider? queueTime = null)
+    /// <param name="metrics">The queue's telemetry (default: off).</param>
+    public QueueHarness(Action<RegenerationOptions>? configure = null, IHistoryStore? history = null, TimeProvider? queueTime = null, AudioVis.Cache.Telemetry.AudioVisCacheMetrics? metrics = null)
     {
         History = history ?? new InMemoryHistoryStore(new HistoryRetentionOptions(), Time);
         var options = new RegenerationOptions { MaxDegreeOfParallelism = 4 };
@@ -29,7 +30,7 @@ internal sealed class QueueHarness : IAsyncDisposable
         Availability = new AnalysisAvailability(new FakeLogger<AnalysisAvailability>(Logs));
         Exports = new ExportCoordinator(new FakeLogger<ExportCoordinator>(Logs));
         Analyzer = new FakeAnalyzer(Store, Time);
-        Queue = new RegenerationQueue(Analyzer, Profiles, Availability, Exports, Microsoft.Extensions.Options.Options.Create(options), queueTime ?? Time, new FakeLogger<RegenerationQueue>(Logs), history: History);
+        Queue = new RegenerationQueue(Analyzer, Profiles, Availability, Exports, Microsoft.Extensions.Options.Options.Create(options), queueTime ?? Time, new FakeLogger<RegenerationQueue>(Logs), metrics, History);
         _recording = Queue.Subscribe(Events.Add);
     }
 

@@ -672,9 +672,11 @@ public sealed partial class RegenerationQueueTests
     [Test]
     public async Task Metrics_JobsCreatedAndFailed_AreCountedWithReasonTagOnly()
     {
-        await using var h = new QueueHarness();
-        using var triggered = new MetricCollector<long>(h.Queue.Metrics.Meter, AudioVisCacheDiagnostics.RegenerationTriggered);
-        using var failed = new MetricCollector<long>(h.Queue.Metrics.Meter, AudioVisCacheDiagnostics.RegenerationFailed);
+        using var metrics = new AudioVisCacheMetrics(null, enabled: true);
+        await using var h = new QueueHarness(metrics: metrics);
+        using var triggered = new MetricCollector<long>(metrics.Meter!, AudioVisCacheDiagnostics.RegenerationTriggered);
+        using var failed = new MetricCollector<long>(metrics.Meter!, AudioVisCacheDiagnostics.RegenerationFailed);
+        using var duration = new MetricCollector<double>(metrics.Meter!, AudioVisCacheDiagnostics.RegenerationDuration);
         h.Analyzer.FailWith = r => r.Key.TrackRef == "bad.wav" ? new IOException("broken") : null;
 
         await h.Queue.RegenerateAsync(new RegenerationRequest(Key("a.wav"), [DescriptorId.Parse("rms")], RegenerationReason.Missing | RegenerationReason.Stale)).WaitAsync(Safety);
@@ -686,6 +688,8 @@ public sealed partial class RegenerationQueueTests
             Assert.That(triggered.GetMeasurementSnapshot().Select(m => m.Tags[AudioVisCacheDiagnostics.ReasonTag]), Is.EqualTo(new[] { "missing+stale", "manual", "manual" }));
             Assert.That(triggered.GetMeasurementSnapshot().All(m => m.Tags.Count == 1), Is.True, "no track or descriptor tags");
             Assert.That(failed.GetMeasurementSnapshot().Select(m => m.Value), Is.EqualTo(new[] { 1L }));
+            Assert.That(duration.GetMeasurementSnapshot().Select(m => m.Tags[AudioVisCacheDiagnostics.StatusTag]), Is.EqualTo(new[] { "succeeded", "failed", "succeeded" }));
+            Assert.That(duration.GetMeasurementSnapshot().All(m => m.Tags.Count == 2 && m.Value >= 0), Is.True, "reason and status only");
         });
     }
 
