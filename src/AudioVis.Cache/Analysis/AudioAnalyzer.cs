@@ -101,11 +101,11 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         for (var i = 0; i < descriptors.Count; i++)
         {
             computers[i] = calculators[i].CreateComputer(descriptors[i], context);
-            if (frames * computers[i].ValuesPerFrame > FeatureBlobHeader.MaxValueCount)
+            if (frames * computers[i].ValuesPerFrame > Array.MaxLength)
             {
                 throw new NotSupportedException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"Descriptor '{descriptors[i]}' of {request.Key} would hold {frames} frames × {computers[i].ValuesPerFrame} values, more than the {FeatureBlobHeader.MaxValueCount} a feature blob may hold; use a larger hop or a shorter track."));
+                    $"Descriptor '{descriptors[i]}' of {request.Key} would hold {frames} frames × {computers[i].ValuesPerFrame} values, more than the {Array.MaxLength} one array may hold; use a larger hop or a shorter track."));
             }
 
             slot[i] = perChannel[channelOf[i]].Count;

@@ -252,7 +252,7 @@ public sealed class BlobHealthServicesTests
     private static void FlipBit(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length - 16] ^= 0x10;
+        bytes[FeatureBlobFormat.PreambleLength + 6] ^= 0x10; // format version 3: the values start at byte 8
         File.WriteAllBytes(path, bytes);
     }
 

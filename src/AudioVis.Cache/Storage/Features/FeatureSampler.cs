@@ -20,7 +20,8 @@ namespace AudioVis.Cache.Storage.Features;
 /// </remarks>
 public sealed class FeatureSampler
 {
-    private readonly float[] _values;
+    private readonly float[]? _values;
+    private readonly IFeatureBlobReader? _reader;
     private readonly int _frameCount;
     private readonly int _valuesPerFrame;
     private readonly double _sampleRate;
@@ -34,12 +35,61 @@ public sealed class FeatureSampler
     /// <exception cref="ArgumentNullException"><paramref name="blob"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="blob"/> has no frames.</exception>
     public FeatureSampler(FeatureBlob blob, FeatureSamplingOptions? options = null)
+        : this(blob?.Header!, options, nameof(blob))
     {
-        ArgumentNullException.ThrowIfNull(blob);
-        var header = blob.Header;
+        _values = Options.Smoothing.Kind switch
+        {
+            FeatureSmoothingKind.MovingAverage when Options.Smoothing.Frames > 1 => MovingAverage(blob!.ValueSpan, _frameCount, _valuesPerFrame, Options.Smoothing.Frames),
+            FeatureSmoothingKind.Exponential => Exponential(blob!.ValueSpan, _frameCount, _valuesPerFrame, ExponentialAlpha(Header, Options.Smoothing.TimeConstant)),
+            _ => blob!.SharedValueArray, // immutable: shared, not copied
+        };
+    }
+
+    /// <summary>
+    /// Creates a sampler that samples through a reader (<see cref="IFeatureStore.OpenReaderAsync"/>), so a memory-mapped
+    /// blob is touched only where it is sampled.
+    /// </summary>
+    /// <param name="reader">
+    /// The reader; it needs at least one frame. The sampler does not own it: keep it open while sampling and dispose it after.
+    /// </param>
+    /// <param name="options">
+    /// How to sample; <see langword="null"/> for <see cref="FeatureSamplingOptions.Default"/>. With smoothing, every frame is
+    /// read once, here, and the smoothed values are kept in memory (ValuesPerFrame × FrameCount floats).
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reader"/> has no frames.</exception>
+    /// <returns>The sampler.</returns>
+    /// <exception cref="CorruptFeatureBlobException">With smoothing: a chunk of the blob fails its checksum.</exception>
+    public static FeatureSampler FromReader(IFeatureBlobReader reader, FeatureSamplingOptions? options = null) => new(reader, options);
+
+    private FeatureSampler(IFeatureBlobReader reader, FeatureSamplingOptions? options)
+        : this(reader?.Header!, options, nameof(reader))
+    {
+        if (reader is FeatureBlobMemoryReader memory && Options.Smoothing.Kind == FeatureSmoothingKind.None)
+        {
+            _values = memory.Blob.SharedValueArray;
+            return;
+        }
+
+        if (Options.Smoothing.Kind == FeatureSmoothingKind.None || Options.Smoothing is { Kind: FeatureSmoothingKind.MovingAverage, Frames: <= 1 })
+        {
+            _reader = reader;
+            return;
+        }
+
+        var values = new float[Header.ValueCount];
+        reader!.ReadFrames(0, values);
+        _values = Options.Smoothing.Kind == FeatureSmoothingKind.MovingAverage
+            ? MovingAverage(values, _frameCount, _valuesPerFrame, Options.Smoothing.Frames)
+            : Exponential(values, _frameCount, _valuesPerFrame, ExponentialAlpha(Header, Options.Smoothing.TimeConstant));
+    }
+
+    private FeatureSampler(FeatureBlobHeader header, FeatureSamplingOptions? options, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(header, paramName);
         if (header.FrameCount == 0)
         {
-            throw new ArgumentException($"The blob of {header.Descriptor} for {header.Key} has no frames to sample.", nameof(blob));
+            throw new ArgumentException($"The blob of {header.Descriptor} for {header.Key} has no frames to sample.", paramName);
         }
 
         Header = header;
@@ -50,12 +100,6 @@ public sealed class FeatureSampler
         _hop = header.HopSize;
         _halfWindow = header.WindowSize / 2.0;
         _linear = Options.Interpolation == FeatureInterpolation.Linear;
-        _values = Options.Smoothing.Kind switch
-        {
-            FeatureSmoothingKind.MovingAverage when Options.Smoothing.Frames > 1 => MovingAverage(blob.ValueSpan, _frameCount, _valuesPerFrame, Options.Smoothing.Frames),
-            FeatureSmoothingKind.Exponential => Exponential(blob.ValueSpan, _frameCount, _valuesPerFrame, ExponentialAlpha(header, Options.Smoothing.TimeConstant)),
-            _ => blob.SharedValueArray, // immutable: shared, not copied
-        };
     }
 
     /// <summary>Gets the header of the sampled blob.</summary>
@@ -86,13 +130,13 @@ public sealed class FeatureSampler
         }
 
         Locate(seconds, out var frame, out var fraction);
-        var a = _values[(frame * _valuesPerFrame) + valueIndex];
+        var a = Value(frame, valueIndex);
         if (fraction == 0)
         {
             return a;
         }
 
-        var b = _values[((frame + 1) * _valuesPerFrame) + valueIndex];
+        var b = Value(frame + 1, valueIndex);
         return (float)(a + (fraction * ((double)b - a)));
     }
 
@@ -109,6 +153,12 @@ public sealed class FeatureSampler
         }
 
         Locate(seconds, out var frame, out var fraction);
+        if (_values is null)
+        {
+            SampleFromReader(frame, fraction, destination[.._valuesPerFrame]);
+            return;
+        }
+
         var a = _values.AsSpan(frame * _valuesPerFrame, _valuesPerFrame);
         if (fraction == 0)
         {
@@ -124,6 +174,24 @@ public sealed class FeatureSampler
     }
 
     /// <summary>Finds the frame at or before a time and how far towards the next frame the time lies (0 for nearest).</summary>
+    private float Value(int frame, int valueIndex) =>
+        _values is { } values ? values[(frame * _valuesPerFrame) + valueIndex] : _reader!.ReadValue(frame, valueIndex);
+
+    private void SampleFromReader(int frame, double fraction, Span<float> destination)
+    {
+        _reader!.ReadFrames(frame, destination);
+        if (fraction == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var a = destination[i];
+            destination[i] = (float)(a + (fraction * ((double)_reader.ReadValue(frame + 1, i) - a)));
+        }
+    }
+
     private void Locate(double seconds, out int frame, out double fraction)
     {
         if (!double.IsFinite(seconds) || seconds < 0)
