@@ -71,7 +71,8 @@ public sealed class AudioAnalyzerSimdTests
         });
     }
 
-    private static (int ExitCode, string Output) RunFeatureCheck(string variables)
+    /// <summary>Runs AudioVis.Cache.FeatureCheck with the given DOTNET_Enable* variables (<c>A=0;B=0</c>) and arguments.</summary>
+    internal static (int ExitCode, string Output) RunFeatureCheck(string variables, params string[] arguments)
     {
         var path = typeof(AudioAnalyzerSimdTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "FeatureCheckPath").Value!;
@@ -83,7 +84,11 @@ public sealed class AudioAnalyzerSimdTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(path);
-        start.ArgumentList.Add("analyzer-golden");
+        foreach (var argument in arguments is [] ? ["analyzer-golden"] : arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             start.Environment.Remove(name);

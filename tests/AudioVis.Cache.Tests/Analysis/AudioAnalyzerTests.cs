@@ -233,7 +233,7 @@ public sealed class AudioAnalyzerTests
         {
             Assert.That(fractions, Is.Ordered);
             Assert.That(fractions[0], Is.Zero);
-            Assert.That(reports[^1], Is.EqualTo(new AnalysisProgress(1.0, null)));
+            Assert.That(reports[^1], Is.EqualTo(new AnalysisProgress(1.0, null, TimeSpan.Zero)));
             Assert.That(reports.Count(r => r.Fraction > 0 && r.Fraction < 1), Is.GreaterThan(5));
             Assert.That(reports.Where(r => r.CurrentDescriptor is not null).Select(r => r.CurrentDescriptor), Is.EqualTo(request.Descriptors));
         });
