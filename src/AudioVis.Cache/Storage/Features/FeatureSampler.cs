@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -17,11 +18,17 @@ namespace AudioVis.Cache.Storage.Features;
 /// Sampling options never change cache identity: the sampler reads the blob, it never changes it, and the options
 /// are not part of any key. The sampler is immutable and safe to use from several threads.
 /// </para>
+/// <para>
+/// <see cref="OpenAsync"/> gives a sampler for a {track, profile, descriptor} in one call: it opens the blob through the
+/// store (memory-mapped for a file store) and owns it; dispose that sampler to close the blob. A sampler created from a
+/// <see cref="FeatureBlob"/> or with <see cref="FromReader"/> owns nothing, and disposing it does nothing.
+/// </para>
 /// </remarks>
-public sealed class FeatureSampler
+public sealed class FeatureSampler : IDisposable
 {
     private readonly float[]? _values;
     private readonly IFeatureBlobReader? _reader;
+    private IFeatureBlobReader? _owned;
     private readonly int _frameCount;
     private readonly int _valuesPerFrame;
     private readonly double _sampleRate;
@@ -101,6 +108,46 @@ public sealed class FeatureSampler
         _halfWindow = header.WindowSize / 2.0;
         _linear = Options.Interpolation == FeatureInterpolation.Linear;
     }
+
+    /// <summary>
+    /// Opens the blob of one descriptor of one {track, profile} and returns a sampler that owns it: the one call a renderer
+    /// needs per element. With a <see cref="FileSystemFeatureStore"/> the blob is memory-mapped and only the chunks sampled
+    /// are read (and verified, the first time).
+    /// </summary>
+    /// <param name="store">The feature store (from dependency injection: <see cref="IFeatureStore"/>).</param>
+    /// <param name="key">The {track, profile}.</param>
+    /// <param name="descriptor">The descriptor id, channel alias included.</param>
+    /// <param name="options">How to sample; <see langword="null"/> for <see cref="FeatureSamplingOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The sampler (dispose it to close the blob), or <see langword="null"/> when no blob is stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="descriptor"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The stored blob has no frames.</exception>
+    /// <exception cref="CorruptFeatureBlobException">The blob fails verification when opened (or, with smoothing, when read).</exception>
+    public static async ValueTask<FeatureSampler?> OpenAsync(
+        IFeatureStore store, CacheKey key, DescriptorId descriptor, FeatureSamplingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (await store.OpenReaderAsync(key, descriptor, cancellationToken).ConfigureAwait(false) is not { } reader)
+        {
+            return null;
+        }
+
+        try
+        {
+            var sampler = new FeatureSampler(reader, options);
+            sampler._owned = reader;
+            return sampler;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the blob when the sampler was opened with <see cref="OpenAsync"/>; otherwise does nothing.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _owned, null)?.Dispose();
 
     /// <summary>Gets the header of the sampled blob.</summary>
     public FeatureBlobHeader Header { get; }
