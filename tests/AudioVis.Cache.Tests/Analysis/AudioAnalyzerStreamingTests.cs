@@ -21,7 +21,7 @@ public sealed class AudioAnalyzerStreamingTests
 
     public static IEnumerable<TestCaseData> BudgetsAndProfiles()
     {
-        // An output budget of 4 bytes gives one frame per buffer; 7 frames' worth divides nothing; the default holds 256.
+        // 16 bytes of budget give one frame per buffer; 224,000 bytes a few frames (not dividing the frame count); the default 32.
         var hop300 = new AnalysisProfile("hop300", AnalysisParameters.Default with { HopSize = 300 });
         foreach (var profile in new[] { AnalysisProfile.Default, hop300 })
         {

@@ -69,11 +69,15 @@ internal static class FeatureStoreDefaults
         throw new ArgumentOutOfRangeException(
             nameof(firstFrame), firstFrame, $"Frames {firstFrame}…{(long)firstFrame + frames - 1} are not all within the {header.FrameCount} frames (0…{header.FrameCount - 1}) of {header.Descriptor} for {header.Key}.");
 
-    /// <summary>Collects the frames in a growing array and writes the whole blob on commit.</summary>
+    /// <summary>
+    /// Collects the frames in segments of 1 Mi values (so growing never copies) and on commit copies them once into the
+    /// blob's exact array, then writes the whole blob.
+    /// </summary>
     private sealed class BufferedFeatureBlobWriter(IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame) : IFeatureBlobWriter
     {
-        private float[] _values = [];
-        private int _count;
+        private const int SegmentLength = 1 << 20;
+        private readonly List<float[]> _segments = [];
+        private long _count;
         private bool _closed;
 
         public CacheKey Key => key;
@@ -92,34 +96,47 @@ internal static class FeatureStoreDefaults
                 throw new ArgumentException($"{values.Length} values are not a whole number of frames of {valuesPerFrame} values.", nameof(values));
             }
 
-            if (_values.Length - _count < values.Length)
+            while (!values.IsEmpty)
             {
-                var capacity = (int)Math.Min(Array.MaxLength, Math.Max((long)_count + values.Length, Math.Max(1024L, 2L * _values.Length)));
-                Array.Resize(ref _values, capacity);
-            }
+                var at = (int)(_count % SegmentLength);
+                if (at == 0)
+                {
+                    _segments.Add(GC.AllocateUninitializedArray<float>(SegmentLength));
+                }
 
-            values.CopyTo(_values.AsSpan(_count));
-            _count += values.Length;
+                var count = Math.Min(values.Length, SegmentLength - at);
+                values[..count].CopyTo(_segments[^1].AsSpan(at));
+                values = values[count..];
+                _count += count;
+            }
         }
 
         public async ValueTask CommitAsync(FeatureBlobHeader header, CancellationToken cancellationToken = default)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             ThrowIfNotFor(header, this);
-            if (_values.Length != _count)
+            if (_count > Array.MaxLength)
             {
-                Array.Resize(ref _values, _count);
+                throw new NotSupportedException(
+                    $"The blob of {descriptor} for {key} holds {_count} values, more than a blob held in memory can; use a FileSystemFeatureStore.");
             }
 
-            await store.WriteAsync(FeatureBlob.CreateOwned(header, _values), cancellationToken).ConfigureAwait(false);
+            var values = GC.AllocateUninitializedArray<float>((int)_count);
+            for (var i = 0; i < _segments.Count; i++)
+            {
+                var offset = (long)i * SegmentLength;
+                _segments[i].AsSpan(0, (int)Math.Min(SegmentLength, _count - offset)).CopyTo(values.AsSpan((int)offset));
+            }
+
+            _segments.Clear();
+            await store.WriteAsync(FeatureBlob.CreateOwned(header, values), cancellationToken).ConfigureAwait(false);
             _closed = true;
-            _values = [];
         }
 
         public ValueTask DisposeAsync()
         {
             _closed = true;
-            _values = [];
+            _segments.Clear();
             return ValueTask.CompletedTask;
         }
     }
