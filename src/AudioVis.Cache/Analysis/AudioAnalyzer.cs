@@ -127,7 +127,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         {
             for (var i = 0; i < descriptors.Count; i++)
             {
-                writers[i] = await store.BeginWriteAsync(request.Key, descriptors[i], computers[i].ValuesPerFrame, cancellationToken).ConfigureAwait(false);
+                writers[i] = await store.BeginWriteAsync(request.Key, descriptors[i], computers[i].ValuesPerFrame, frames, cancellationToken).ConfigureAwait(false);
                 sink.Add(channelOf[i], writers[i]!);
             }
 
@@ -224,8 +224,8 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
     /// <summary>Reports each descriptor as its blob is written (or committed), then delegates to the real store.</summary>
     private sealed class ReportingFeatureStore(IFeatureStore inner, IProgress<AnalysisProgress> progress) : IFeatureStore
     {
-        public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, CancellationToken cancellationToken = default) =>
-            new ReportingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, cancellationToken).ConfigureAwait(false), progress);
+        public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
+            new ReportingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken).ConfigureAwait(false), progress);
 
         public ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
             inner.OpenReaderAsync(key, descriptor, cancellationToken);

@@ -7,13 +7,14 @@ namespace AudioVis.Cache.Storage.Features;
 internal static class FeatureStoreDefaults
 {
     public static ValueTask<IFeatureBlobWriter> BeginBufferedWrite(
-        IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, CancellationToken cancellationToken)
+        IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount, CancellationToken cancellationToken)
     {
         StoreGuard.ThrowIfDefault(key);
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        return new(new BufferedFeatureBlobWriter(store, key, descriptor, valuesPerFrame));
+        var expected = expectedFrameCount is { } frames && frames > 0 && frames * valuesPerFrame <= Array.MaxLength ? frames * valuesPerFrame : 0;
+        return new(new BufferedFeatureBlobWriter(store, key, descriptor, valuesPerFrame, expected));
     }
 
     public static async ValueTask<IFeatureBlobReader?> OpenBlobReaderAsync(
@@ -70,13 +71,15 @@ internal static class FeatureStoreDefaults
             nameof(firstFrame), firstFrame, $"Frames {firstFrame}…{(long)firstFrame + frames - 1} are not all within the {header.FrameCount} frames (0…{header.FrameCount - 1}) of {header.Descriptor} for {header.Key}.");
 
     /// <summary>
-    /// Collects the frames in segments of 1 Mi values (so growing never copies) and on commit copies them once into the
-    /// blob's exact array, then writes the whole blob.
+    /// Collects the frames, then writes the whole blob. With the expected number of values, into one array of that size
+    /// (the blob's own array when exactly that many come, so nothing is copied); otherwise, and past the expected size, in
+    /// segments of 1 Mi values (so growing never copies), copied once into the blob's exact array on commit.
     /// </summary>
-    private sealed class BufferedFeatureBlobWriter(IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame) : IFeatureBlobWriter
+    private sealed class BufferedFeatureBlobWriter(IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, long expectedValues) : IFeatureBlobWriter
     {
         private const int SegmentLength = 1 << 20;
         private readonly List<float[]> _segments = [];
+        private float[]? _exact = expectedValues > 0 ? GC.AllocateUninitializedArray<float>((int)expectedValues) : null;
         private long _count;
         private bool _closed;
 
@@ -96,6 +99,26 @@ internal static class FeatureStoreDefaults
                 throw new ArgumentException($"{values.Length} values are not a whole number of frames of {valuesPerFrame} values.", nameof(values));
             }
 
+            if (_exact is not null && _count + values.Length <= _exact.Length)
+            {
+                values.CopyTo(_exact.AsSpan((int)_count));
+                _count += values.Length;
+                return;
+            }
+
+            if (_exact is not null)
+            {
+                // More values than expected: carry on in segments, starting with what the array holds.
+                var held = _exact.AsSpan(0, (int)_count).ToArray();
+                (_exact, _count) = (null, 0);
+                AppendToSegments(held);
+            }
+
+            AppendToSegments(values);
+        }
+
+        private void AppendToSegments(ReadOnlySpan<float> values)
+        {
             while (!values.IsEmpty)
             {
                 var at = (int)(_count % SegmentLength);
@@ -121,7 +144,12 @@ internal static class FeatureStoreDefaults
                     $"The blob of {descriptor} for {key} holds {_count} values, more than a blob held in memory can; use a FileSystemFeatureStore.");
             }
 
-            var values = GC.AllocateUninitializedArray<float>((int)_count);
+            var values = _exact is { } exact && exact.Length == _count ? exact : GC.AllocateUninitializedArray<float>((int)_count);
+            if (_exact is not null && !ReferenceEquals(values, _exact))
+            {
+                _exact.AsSpan(0, (int)_count).CopyTo(values);
+            }
+
             for (var i = 0; i < _segments.Count; i++)
             {
                 var offset = (long)i * SegmentLength;
@@ -129,6 +157,7 @@ internal static class FeatureStoreDefaults
             }
 
             _segments.Clear();
+            _exact = null;
             await store.WriteAsync(FeatureBlob.CreateOwned(header, values), cancellationToken).ConfigureAwait(false);
             _closed = true;
         }
@@ -137,6 +166,7 @@ internal static class FeatureStoreDefaults
         {
             _closed = true;
             _segments.Clear();
+            _exact = null;
             return ValueTask.CompletedTask;
         }
     }

@@ -74,7 +74,7 @@ public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructur
         ArgumentNullException.ThrowIfNull(blob);
         // Encodes the header first, so a header that cannot be stored fails before any file is created.
         FeatureBlobFormat.EncodeHeader(blob.Header);
-        var writer = await BeginWriteAsync(blob.Header.Key, blob.Header.Descriptor, blob.Header.ValuesPerFrame, cancellationToken).ConfigureAwait(false);
+        var writer = await BeginWriteAsync(blob.Header.Key, blob.Header.Descriptor, blob.Header.ValuesPerFrame, blob.Header.FrameCount, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             var values = blob.Values;
@@ -94,7 +94,7 @@ public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructur
     /// Writes format version 3 to a hidden temporary file next to the blob (<c>.&lt;name&gt;.avcf.&lt;guid&gt;.tmp</c>) as
     /// frames are appended; the commit flushes it to disk and renames it over the blob. Holds about 64 KiB per writer.
     /// </remarks>
-    public ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, CancellationToken cancellationToken = default)
+    public ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default)
     {
         var path = GetBlobPath(key, descriptor);
         ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);

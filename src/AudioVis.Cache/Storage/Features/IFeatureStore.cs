@@ -81,6 +81,10 @@ public interface IFeatureStore
     /// <param name="key">The {track, profile}.</param>
     /// <param name="descriptor">The descriptor id, channel alias included.</param>
     /// <param name="valuesPerFrame">The number of values in each frame (1 or more).</param>
+    /// <param name="expectedFrameCount">
+    /// How many frames will be appended, when known (a hint: more or fewer may come); lets a store that keeps blobs in
+    /// memory allocate the blob's array once. <see langword="null"/> when unknown.
+    /// </param>
     /// <param name="cancellationToken">Cancels the start of the write.</param>
     /// <returns>
     /// The writer; dispose it (committed or not) to release what it holds. The default implementation buffers the frames in
@@ -89,8 +93,8 @@ public interface IFeatureStore
     /// </returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is the default value.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="valuesPerFrame"/> is less than 1 (or, for a file store, a frame would exceed 1 GiB).</exception>
-    ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, CancellationToken cancellationToken = default) =>
-        FeatureStoreDefaults.BeginBufferedWrite(this, key, descriptor, valuesPerFrame, cancellationToken);
+    ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
+        FeatureStoreDefaults.BeginBufferedWrite(this, key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken);
 
     /// <summary>
     /// Opens a blob for random access to its frames without loading it whole, verifying its structure (and, as frames are

@@ -48,6 +48,25 @@ public sealed class FeatureBlobWriterTests
         }
     }
 
+    [TestCase(null)]
+    [TestCase(47L)]
+    [TestCase(30L)]
+    [TestCase(100L)]
+    public async Task BeginWriteAsync_InMemoryWithAnExpectedFrameCount_StoresTheFramesAppendedWhateverTheHint(long? expected)
+    {
+        IFeatureStore store = new InMemoryFeatureStore();
+        var blob = Blob(frameCount: 47, valuesPerFrame: 1025, seed: 8);
+
+        await using (var writer = await store.BeginWriteAsync(Key, RmsL, 1025, expected))
+        {
+            writer.Append(blob.Values.Span[..(20 * 1025)]);
+            writer.Append(blob.Values.Span[(20 * 1025)..]);
+            await writer.CommitAsync(blob.Header);
+        }
+
+        Assert.That(Bits((await store.ReadAsync(Key, RmsL))!), Is.EqualTo(Bits(blob)));
+    }
+
     [TestCaseSource(nameof(Stores))]
     public async Task BeginWriteAsync_DisposedWithoutCommit_LeavesThePreviousBlobAndNothingElse(Func<string, IFeatureStore> create)
     {
