@@ -98,7 +98,19 @@ internal static class AnalyzerGolden
         BlobHashes(name, AnalysisProfile.Default, open);
 
     /// <summary>Analyses a signal with every descriptor under a profile and returns each blob's SHA-256, in descriptor order.</summary>
-    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, AnalysisProfile profile, Func<string, IAudioSource>? open = null)
+    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, AnalysisProfile profile, Func<string, IAudioSource>? open = null) =>
+        BlobHashes(name, profile, open, (features, key, descriptor) => features.GetStoredBytes(key, descriptor)!);
+
+    /// <summary>
+    /// Analyses a signal with every descriptor and returns the SHA-256 of each blob encoded in format version 2, the format
+    /// the goldens were first computed in: equal to those goldens exactly when the values and headers are unchanged.
+    /// </summary>
+    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobV2Hashes(string name) =>
+        BlobHashes(name, AnalysisProfile.Default, null, (features, key, descriptor) =>
+            FeatureBlobFormat.EncodeV2Async(features.ReadAsync(key, descriptor).AsTask().GetAwaiter().GetResult()!, CancellationToken.None).AsTask().GetAwaiter().GetResult());
+
+    private static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(
+        string name, AnalysisProfile profile, Func<string, IAudioSource>? open, Func<InMemoryFeatureStore, CacheKey, DescriptorId, byte[]> bytesOf)
     {
         var features = new InMemoryFeatureStore();
         var analyzer = new AudioAnalyzer(
@@ -109,7 +121,7 @@ internal static class AnalyzerGolden
             CalculatorRegistry.BuiltIn);
         var request = new AnalysisRequest(profile, name, [.. AllDescriptors]);
         analyzer.AnalyzeAsync(request, null).AsTask().GetAwaiter().GetResult();
-        return [.. request.Descriptors.Select(d => (d, Convert.ToHexStringLower(SHA256.HashData(features.GetStoredBytes(request.Key, d)!))))];
+        return [.. request.Descriptors.Select(d => (d, Convert.ToHexStringLower(SHA256.HashData(bytesOf(features, request.Key, d)))))];
     }
 
     /// <summary>One hash over every blob hash of a signal: SHA-256 of the lines <c>descriptor=blob-hash</c>.</summary>

@@ -6,7 +6,8 @@ namespace AudioVis.Cache.FeatureCheck;
 /// <summary>
 /// Checks every accelerated FFT path against a double-precision reference DFT and against the scalar path,
 /// printing the path the plan picks by default. Exit code 0 when every check passes. With the argument
-/// <c>analyzer-golden</c> it prints the combined blob hash of every analyzer golden signal instead.
+/// <c>analyzer-golden</c> it prints the combined blob hash of every analyzer golden signal instead; with
+/// <c>analyzer-memory &lt;seconds&gt; &lt;channels&gt;</c> it measures the memory of one long analysis (<see cref="AnalyzerMemory"/>).
 /// </summary>
 internal static class Program
 {
@@ -20,6 +21,11 @@ internal static class Program
         if (args is ["analyzer-golden"])
         {
             return AnalyzerGoldenMain();
+        }
+
+        if (args is ["analyzer-memory", var seconds, var channels])
+        {
+            return AnalyzerMemory.Run(double.Parse(seconds, CultureInfo.InvariantCulture), int.Parse(channels, CultureInfo.InvariantCulture));
         }
 
         var defaultPath = FftKernel.DetectPath();

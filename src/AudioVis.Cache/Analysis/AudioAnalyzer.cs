@@ -9,10 +9,16 @@ namespace AudioVis.Cache.Analysis;
 /// <summary>
 /// The analyzer of docs/analyzer.md: checks the request, opens the track, decodes it once while hashing it, resamples it
 /// when the profile's <c>TargetSampleRate</c> differs from the track's (<see cref="ResamplingAudioSource"/>), runs one
-/// STFT per distinct channel feeding every computer of that channel, then commits every blob durably and only then
-/// the metadata records (through <see cref="FeatureCacheWriter"/>).
+/// STFT per distinct channel feeding every computer of that channel, streams every output to its blob writer
+/// (<see cref="IFeatureStore.BeginWriteAsync"/>) in frame chunks while the STFT advances, then commits every blob durably and
+/// only then the metadata records (through <see cref="FeatureCacheWriter"/>).
 /// </summary>
-/// <remarks>One analysis runs on the calling thread; every call has its own plan, buffers and computers, so concurrent calls are safe.</remarks>
+/// <remarks>
+/// One analysis runs on the calling thread; every call has its own plan, buffers and computers, so concurrent calls are safe.
+/// The output buffers take at most a quarter of the memory budget (<see cref="AnalysisMemory"/>) and come from the shared
+/// array pool; a file store holds about 64 KiB per blob being written, so memory does not grow with the track's length.
+/// A failed or cancelled analysis disposes every writer, so no temporary file is left and no blob is replaced.
+/// </remarks>
 internal sealed class AudioAnalyzer : IAudioAnalyzer
 {
     private readonly ITrackAudioResolver _resolver;
@@ -20,8 +26,15 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
     private readonly ICacheMetadataStore _metadata;
     private readonly TimeProvider _timeProvider;
     private readonly CalculatorRegistry _registry;
+    private readonly long _memoryBudgetBytes;
 
-    public AudioAnalyzer(ITrackAudioResolver resolver, IFeatureStore features, ICacheMetadataStore metadata, TimeProvider timeProvider, CalculatorRegistry registry)
+    public AudioAnalyzer(
+        ITrackAudioResolver resolver,
+        IFeatureStore features,
+        ICacheMetadataStore metadata,
+        TimeProvider timeProvider,
+        CalculatorRegistry registry,
+        long memoryBudgetBytes = AnalysisMemory.DefaultBudgetBytes)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         ArgumentNullException.ThrowIfNull(features);
@@ -33,6 +46,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         _metadata = metadata;
         _timeProvider = timeProvider;
         _registry = registry;
+        _memoryBudgetBytes = memoryBudgetBytes;
     }
 
     /// <inheritdoc/>
@@ -40,17 +54,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var blobs = Analyze(request, progress, cancellationToken);
         var store = progress is null ? _features : new ReportingFeatureStore(_features, progress);
-        var writer = new FeatureCacheWriter(store, _metadata, _timeProvider);
-        var records = await writer.CommitAsync(request.Key, blobs, request.Profile.Parameters, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new AnalysisProgress(1.0, null));
-        return records;
-    }
-
-    /// <summary>Runs the decode and STFT pass and builds the blobs, in request (canonical) order; writes nothing.</summary>
-    internal FeatureBlob[] Analyze(AnalysisRequest request, IProgress<AnalysisProgress>? progress, CancellationToken cancellationToken)
-    {
         var descriptors = request.Descriptors;
         var calculators = new IDescriptorCalculator[descriptors.Count];
         for (var i = 0; i < descriptors.Count; i++)
@@ -90,9 +94,16 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
 
         var context = new AnalysisContext(source.SampleRate, parameters);
         var frames = StftPipeline.GetFrameCount(source.FrameCount, parameters.WindowSize, parameters.HopSize);
+        if (frames > int.MaxValue)
+        {
+            throw new NotSupportedException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{request.Key} would have {frames} analysis frames, more than the {int.MaxValue} a feature blob may hold; use a larger hop."));
+        }
+
         var computers = new IDescriptorFrameComputer[descriptors.Count];
-        var slot = new int[descriptors.Count];
         var perChannel = new List<IDescriptorFrameComputer>[aliases.Count];
+        var sink = new WriterSink(aliases.Count);
         for (var c = 0; c < perChannel.Length; c++)
         {
             perChannel[c] = [];
@@ -101,14 +112,6 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         for (var i = 0; i < descriptors.Count; i++)
         {
             computers[i] = calculators[i].CreateComputer(descriptors[i], context);
-            if (frames * computers[i].ValuesPerFrame > FeatureBlobHeader.MaxValueCount)
-            {
-                throw new NotSupportedException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Descriptor '{descriptors[i]}' of {request.Key} would hold {frames} frames × {computers[i].ValuesPerFrame} values, more than the {FeatureBlobHeader.MaxValueCount} a feature blob may hold; use a larger hop or a shorter track."));
-            }
-
-            slot[i] = perChannel[channelOf[i]].Count;
             perChannel[channelOf[i]].Add(computers[i]);
         }
 
@@ -118,41 +121,91 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
             channels[c] = (extractors[c], perChannel[c]);
         }
 
-        var pipeline = new StftPipeline(source, context, channels, (int)frames);
-        progress?.Report(new AnalysisProgress(0.0, null));
-        pipeline.Run(resampled ? null : hasher, progress is null ? null : new ProgressReporter(progress, source.FrameCount).OnBlock, cancellationToken);
-        var sourceHash = hasher.GetHashAndReset();
-
-        // The blobs carry the parameters and the time the analysis finished, which the commit copies into the records,
-        // so metadata rebuilt from the blobs equals the metadata written now (ICacheMaintenance).
-        var analyzedAt = _timeProvider.GetUtcNow();
-
-        var blobs = new FeatureBlob[descriptors.Count];
-        for (var i = 0; i < descriptors.Count; i++)
+        var writers = new IFeatureBlobWriter?[descriptors.Count];
+        var committing = false;
+        try
         {
-            var header = new FeatureBlobHeader(
-                request.Key,
-                descriptors[i],
-                request.Profile.RevisionHash,
-                sourceHash,
-                resampled ? ResamplingAudioSource.QualifyCalculatorId(calculators[i].Id) : calculators[i].Id,
-                calculators[i].Version,
-                source.SampleRate,
-                parameters.HopSize,
-                parameters.WindowSize,
-                (int)frames,
-                computers[i].ValuesPerFrame,
-                parameters,
-                analyzedAt);
-            blobs[i] = FeatureBlob.CreateOwned(header, pipeline.GetOutput(channelOf[i], slot[i]));
-        }
+            for (var i = 0; i < descriptors.Count; i++)
+            {
+                writers[i] = await store.BeginWriteAsync(request.Key, descriptors[i], computers[i].ValuesPerFrame, frames, cancellationToken).ConfigureAwait(false);
+                sink.Add(channelOf[i], writers[i]!);
+            }
 
-        return blobs;
+            using (var pipeline = new StftPipeline(source, context, channels, (int)frames, sink, _memoryBudgetBytes / 4))
+            {
+                progress?.Report(new AnalysisProgress(0.0, null));
+                pipeline.Run(
+                    resampled ? null : hasher,
+                    progress is null ? null : new ProgressReporter(progress, source.FrameCount, _timeProvider).OnBlock,
+                    cancellationToken);
+            }
+
+            var sourceHash = hasher.GetHashAndReset();
+
+            // The blobs carry the parameters and the time the analysis finished, which the commit copies into the records,
+            // so metadata rebuilt from the blobs equals the metadata written now (ICacheMaintenance).
+            var analyzedAt = _timeProvider.GetUtcNow();
+            var blobs = new (IFeatureBlobWriter, FeatureBlobHeader)[descriptors.Count];
+            for (var i = 0; i < descriptors.Count; i++)
+            {
+                var header = new FeatureBlobHeader(
+                    request.Key,
+                    descriptors[i],
+                    request.Profile.RevisionHash,
+                    sourceHash,
+                    resampled ? ResamplingAudioSource.QualifyCalculatorId(calculators[i].Id) : calculators[i].Id,
+                    calculators[i].Version,
+                    source.SampleRate,
+                    parameters.HopSize,
+                    parameters.WindowSize,
+                    (int)frames,
+                    computers[i].ValuesPerFrame,
+                    parameters,
+                    analyzedAt);
+                blobs[i] = (writers[i]!, header);
+            }
+
+            // The commit disposes every writer, committed or not.
+            committing = true;
+            var writer = new FeatureCacheWriter(store, _metadata, _timeProvider);
+            var records = await writer.CommitAsync(request.Key, blobs, parameters, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new AnalysisProgress(1.0, null, TimeSpan.Zero));
+            return records;
+        }
+        finally
+        {
+            if (!committing)
+            {
+                // Failed or cancelled before the commit: discard every blob being written (temporary files deleted).
+                foreach (var writer in writers)
+                {
+                    if (writer is not null)
+                    {
+                        await writer.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+        }
     }
 
-    /// <summary>Reports the decoded fraction in whole-percent steps, so a long track posts about 100 reports.</summary>
-    private sealed class ProgressReporter(IProgress<AnalysisProgress> progress, long totalFrames)
+    /// <summary>Appends each output's frame chunks to its blob writer.</summary>
+    private sealed class WriterSink(int channelCount) : IFrameSink
     {
+        private readonly List<IFeatureBlobWriter>[] _writers = [.. Enumerable.Range(0, channelCount).Select(_ => new List<IFeatureBlobWriter>())];
+
+        /// <summary>Adds the writer of the next computer of a channel (computers are added in the pipeline's order).</summary>
+        public void Add(int channel, IFeatureBlobWriter writer) => _writers[channel].Add(writer);
+
+        public void Write(int channel, int computer, ReadOnlySpan<float> frames) => _writers[channel][computer].Append(frames);
+    }
+
+    /// <summary>
+    /// Reports the decoded fraction in whole-percent steps, so a long track posts about 100 reports, with an estimate of
+    /// the time left: the time so far × (1 − fraction) / fraction, from the <see cref="TimeProvider"/>'s clock.
+    /// </summary>
+    private sealed class ProgressReporter(IProgress<AnalysisProgress> progress, long totalFrames, TimeProvider time)
+    {
+        private readonly long _start = time.GetTimestamp();
         private int _lastPercent;
 
         public void OnBlock(StftPipeline pipeline)
@@ -161,14 +214,22 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
             if (percent > _lastPercent)
             {
                 _lastPercent = percent;
-                progress.Report(new AnalysisProgress((double)pipeline.FramesDecoded / totalFrames, null));
+                var fraction = Math.Min(1.0, (double)pipeline.FramesDecoded / totalFrames);
+                var elapsed = time.GetElapsedTime(_start);
+                progress.Report(new AnalysisProgress(fraction, null, elapsed * ((1 - fraction) / fraction)));
             }
         }
     }
 
-    /// <summary>Reports each descriptor as its blob is written, then delegates to the real store.</summary>
+    /// <summary>Reports each descriptor as its blob is written (or committed), then delegates to the real store.</summary>
     private sealed class ReportingFeatureStore(IFeatureStore inner, IProgress<AnalysisProgress> progress) : IFeatureStore
     {
+        public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
+            new ReportingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken).ConfigureAwait(false), progress);
+
+        public ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
+            inner.OpenReaderAsync(key, descriptor, cancellationToken);
+
         public ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(blob);
@@ -189,5 +250,27 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
 
         public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) =>
             inner.QuarantineAsync(location, cancellationToken);
+    }
+
+    /// <summary>Reports the descriptor when its blob is committed.</summary>
+    private sealed class ReportingWriter(IFeatureBlobWriter inner, IProgress<AnalysisProgress> progress) : IFeatureBlobWriter
+    {
+        public CacheKey Key => inner.Key;
+
+        public DescriptorId Descriptor => inner.Descriptor;
+
+        public int ValuesPerFrame => inner.ValuesPerFrame;
+
+        public long FramesWritten => inner.FramesWritten;
+
+        public void Append(ReadOnlySpan<float> values) => inner.Append(values);
+
+        public ValueTask CommitAsync(FeatureBlobHeader header, CancellationToken cancellationToken = default)
+        {
+            progress.Report(new AnalysisProgress(1.0, inner.Descriptor, TimeSpan.Zero));
+            return inner.CommitAsync(header, cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -72,4 +72,8 @@ public sealed record AnalysisRequest
 /// <summary>Progress of one analysis.</summary>
 /// <param name="Fraction">How much is done, from 0 to 1.</param>
 /// <param name="CurrentDescriptor">The descriptor being computed or written, when one is.</param>
-public readonly record struct AnalysisProgress(double Fraction, DescriptorId? CurrentDescriptor);
+/// <param name="EstimatedTimeLeft">
+/// An estimate of the time the analysis still needs (time so far × (1 − fraction) / fraction, on the analyzer's
+/// <see cref="TimeProvider"/>), when one can be made: from the first whole percent decoded on; zero once done.
+/// </param>
+public readonly record struct AnalysisProgress(double Fraction, DescriptorId? CurrentDescriptor, TimeSpan? EstimatedTimeLeft = null);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -15,11 +16,23 @@ namespace AudioVis.Cache.Analysis;
 /// Frame <c>k</c> covers samples <c>[k·hop, k·hop + N)</c>; frames run while the window fits, so a final partial
 /// window is dropped and a track shorter than one window has 0 frames (<see cref="GetFrameCount"/>).
 /// After construction nothing in <see cref="Run"/> allocates (progress reports aside).
+/// <para>
+/// Outputs are streamed: every computer writes into a buffer of <see cref="BufferFrames"/> frames (rented from the shared
+/// array pool, so a second analysis reuses the memory of the first), and each time the buffers are full, and after the
+/// last frame, they are handed to the <see cref="IFrameSink"/> in frame order. Memory therefore does not grow with the
+/// track. Dispose the pipeline to return the buffers.
+/// </para>
 /// </remarks>
-internal sealed class StftPipeline
+internal sealed class StftPipeline : IDisposable
 {
     /// <summary>Frames read from the source per block.</summary>
     public const int BlockFrames = 4096;
+
+    /// <summary>
+    /// The most frames an output buffer holds: enough to make each hand-over to the sink cheap, few enough that the
+    /// buffers of a four-channel analysis stay in the CPU's cache between being written and being handed on.
+    /// </summary>
+    public const int MaxBufferFrames = 32;
 
     private readonly IAudioSource _source;
     private readonly int _windowSize;
@@ -32,6 +45,8 @@ internal sealed class StftPipeline
     private readonly float[] _block;
     private readonly RealFftPlan _plan;
     private readonly Channel[] _channels;
+    private readonly IFrameSink? _sink;
+    private int _buffered;
 
     // All channels hold the same stretch of the track and advance together (see ProcessBlock), so the position is shared.
     private long _historyStart;
@@ -44,7 +59,17 @@ internal sealed class StftPipeline
     /// <param name="context">The sample rate and parameters.</param>
     /// <param name="channels">Per distinct channel: its extractor and the computers that read it.</param>
     /// <param name="frameCount">The number of frames (<see cref="GetFrameCount"/>).</param>
-    public StftPipeline(IAudioSource source, AnalysisContext context, IReadOnlyList<(ChannelExtractor Extractor, IReadOnlyList<IDescriptorFrameComputer> Computers)> channels, int frameCount)
+    /// <param name="sink">Receives the outputs in frame chunks; <see langword="null"/> to compute and discard them.</param>
+    /// <param name="outputBufferBytes">
+    /// The most memory the output buffers may take together; they hold <see cref="MaxBufferFrames"/> frames or fewer, at least one.
+    /// </param>
+    public StftPipeline(
+        IAudioSource source,
+        AnalysisContext context,
+        IReadOnlyList<(ChannelExtractor Extractor, IReadOnlyList<IDescriptorFrameComputer> Computers)> channels,
+        int frameCount,
+        IFrameSink? sink = null,
+        long outputBufferBytes = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(context);
@@ -54,6 +79,17 @@ internal sealed class StftPipeline
         _windowSize = parameters.WindowSize;
         _hopSize = parameters.HopSize;
         FrameCount = frameCount;
+        _sink = sink;
+        var frameBytes = 0L;
+        foreach (var (_, computers) in channels)
+        {
+            foreach (var computer in computers)
+            {
+                frameBytes += (long)computer.ValuesPerFrame * sizeof(float);
+            }
+        }
+
+        BufferFrames = (int)Math.Clamp(Math.Min(MaxBufferFrames, outputBufferBytes / Math.Max(frameBytes, 1)), 1, Math.Max(frameCount, 1));
         _window = AnalysisWindow.Create(parameters.WindowFunction, _windowSize);
         _windowed = new float[parameters.FftSize];
         _plan = new RealFftPlan(parameters.FftSize);
@@ -64,7 +100,7 @@ internal sealed class StftPipeline
         var list = new List<Channel>(channels.Count + 2);
         foreach (var (extractor, computers) in channels)
         {
-            list.Add(new Channel(extractor, [.. computers], _windowSize, frameCount, _plan.BinCount));
+            list.Add(new Channel(extractor, [.. computers], _windowSize, BufferFrames, _plan.BinCount));
         }
 
         // With two or more channels, mid and side spectra are (X_L ± X_R)/2 of the L and R spectra (the FFT is linear),
@@ -94,6 +130,9 @@ internal sealed class StftPipeline
     /// <summary>Gets the number of frames every output holds.</summary>
     public int FrameCount { get; }
 
+    /// <summary>Gets the number of frames each output buffer holds before it is handed to the sink.</summary>
+    public int BufferFrames { get; }
+
     /// <summary>Gets the number of frames decoded so far.</summary>
     public long FramesDecoded { get; private set; }
 
@@ -115,13 +154,19 @@ internal sealed class StftPipeline
             }
         }
 
-        var added = new Channel(ChannelExtractor.Create(source, alias), [], _windowSize, frameCount, _plan.BinCount);
+        var added = new Channel(ChannelExtractor.Create(source, alias), [], _windowSize, BufferFrames, _plan.BinCount);
         channels.Add(added);
         return added;
     }
 
-    /// <summary>Gets the output of computer <paramref name="computer"/> of channel <paramref name="channel"/>, frame-major.</summary>
-    public float[] GetOutput(int channel, int computer) => _channels[channel].Outputs[computer];
+    /// <summary>Returns the output buffers to the pool.</summary>
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.ReturnOutputs();
+        }
+    }
 
     /// <summary>Decodes the whole source once and computes every frame of every channel.</summary>
     /// <param name="hasher">Receives every decoded block; <see langword="null"/> when the source hashes on its own (resampling).</param>
@@ -150,9 +195,6 @@ internal sealed class StftPipeline
             onBlock?.Invoke(this);
         }
 
-        // The outputs may have been written with non-temporal stores (Internal.StreamingStore): make them visible to
-        // whichever thread commits them.
-        Interlocked.MemoryBarrier();
         if (_nextFrame != FrameCount)
         {
             throw new AudioFormatException(
@@ -204,6 +246,10 @@ internal sealed class StftPipeline
 
             _nextFrame++;
             _nextStart += _hopSize;
+            if (++_buffered == BufferFrames || _nextFrame == FrameCount)
+            {
+                Flush();
+            }
         }
 
         // Keep only the samples the next frames still need: fewer than N, so a block always fits behind them.
@@ -218,6 +264,21 @@ internal sealed class StftPipeline
             _filled -= drop;
             _historyStart += drop;
         }
+    }
+
+    // Hands the buffered frames of every output to the sink, in channel and computer order.
+    private void Flush()
+    {
+        for (var c = 0; c < _channels.Length; c++)
+        {
+            var channel = _channels[c];
+            for (var i = 0; i < channel.Computers.Length; i++)
+            {
+                _sink?.Write(c, i, channel.Outputs[i].AsSpan(0, _buffered * channel.ValuesPerFrame[i]));
+            }
+        }
+
+        _buffered = 0;
     }
 
     // (a ± b)·0.5 element by element. Every operation here is exactly rounded, so the vector and scalar loops give the
@@ -288,13 +349,13 @@ internal sealed class StftPipeline
         for (var i = 0; i < computers.Length; i++)
         {
             var count = valuesPerFrame[i];
-            computers[i].Compute(in frame, outputs[i].AsSpan(index * count, count));
+            computers[i].Compute(in frame, outputs[i].AsSpan(_buffered * count, count));
         }
     }
 
     private sealed class Channel
     {
-        public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int frameCount, int binCount)
+        public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int bufferFrames, int binCount)
         {
             Real = new float[binCount];
             Imaginary = new float[binCount];
@@ -305,9 +366,8 @@ internal sealed class StftPipeline
             for (var i = 0; i < computers.Length; i++)
             {
                 ValuesPerFrame[i] = computers[i].ValuesPerFrame;
-                // Not cleared: every computer writes all its values of every frame, and Run fails unless every frame ran
-                // (clearing would be one more pass over up to 212 MB per spectrum).
-                Outputs[i] = GC.AllocateUninitializedArray<float>(checked(frameCount * ValuesPerFrame[i]));
+                // Pooled, not cleared: every computer writes all its values of every frame before the buffer is handed on.
+                Outputs[i] = ArrayPool<float>.Shared.Rent(checked(bufferFrames * ValuesPerFrame[i]));
             }
 
             History = new float[windowSize + BlockFrames];
@@ -337,5 +397,27 @@ internal sealed class StftPipeline
         public float[] History { get; }
 
         public void DeriveFrom(Channel left, Channel right, float sign) => (Left, Right, Sign) = (left, right, sign);
+
+        public void ReturnOutputs()
+        {
+            for (var i = 0; i < Outputs.Length; i++)
+            {
+                if (Outputs[i].Length > 0)
+                {
+                    ArrayPool<float>.Shared.Return(Outputs[i]);
+                    Outputs[i] = [];
+                }
+            }
+        }
     }
+}
+
+/// <summary>Receives the outputs of a <see cref="StftPipeline"/> in frame chunks, in frame order.</summary>
+internal interface IFrameSink
+{
+    /// <summary>Takes whole frames of one output; the span is valid only during the call.</summary>
+    /// <param name="channel">The channel's index, in the order given to the pipeline.</param>
+    /// <param name="computer">The computer's index within its channel.</param>
+    /// <param name="frames">Whole frames, frame-major.</param>
+    void Write(int channel, int computer, ReadOnlySpan<float> frames);
 }

@@ -50,4 +50,13 @@ public sealed class AudioVisCacheOptions
     /// </summary>
     /// <value>The default value is <see langword="false"/>: nothing is recorded.</value>
     public bool EnableTelemetry { get; set; }
+
+    /// <summary>
+    /// Gets or sets how much memory one analysis may use for its output buffers and blob writers, on top of the process:
+    /// outputs are streamed to the feature store in frame chunks, so this bounds an analysis whatever the track's length
+    /// (with a file feature store; an in-memory store keeps every value it is given). A quarter goes to the output buffers
+    /// (at most 32 frames of every output, at least one); each blob being written holds about 64 KiB more.
+    /// </summary>
+    /// <value>The default value is 128 MiB (134,217,728 bytes); at least 1 MiB.</value>
+    public long AnalysisMemoryBudgetBytes { get; set; } = Analysis.AnalysisMemory.DefaultBudgetBytes;
 }

@@ -31,6 +31,11 @@ internal sealed class AudioVisCacheOptionsValidator : IValidateOptions<AudioVisC
             }
         }
 
+        if (options.AnalysisMemoryBudgetBytes < Analysis.AnalysisMemory.MinBudgetBytes)
+        {
+            errors.Add($"AudioVisCacheOptions.AnalysisMemoryBudgetBytes is {options.AnalysisMemoryBudgetBytes}; it must be at least {Analysis.AnalysisMemory.MinBudgetBytes} (1 MiB).");
+        }
+
         CheckFolder(options.AudioRoot, nameof(AudioVisCacheOptions.AudioRoot), errors);
         CheckFolder(options.FeatureCacheRoot, nameof(AudioVisCacheOptions.FeatureCacheRoot), errors);
         CheckFolder(options.ExportsRoot, nameof(AudioVisCacheOptions.ExportsRoot), errors);

@@ -94,7 +94,8 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IFeatureStore>(),
             sp.GetRequiredService<ICacheMetadataStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<CalculatorRegistry>()));
+            sp.GetRequiredService<CalculatorRegistry>(),
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AnalysisMemoryBudgetBytes));
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<RegenerationFailures>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();

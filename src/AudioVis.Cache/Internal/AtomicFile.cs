@@ -55,6 +55,38 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Starts a replacement written in several steps: the content goes to the returned temporary file, and
+    /// <see cref="Pending.CommitAsync"/> flushes it to disk and renames it over <paramref name="path"/>. Disposing a
+    /// pending file that was not committed deletes it.
+    /// </summary>
+    /// <param name="path">The full path of the file to replace or create; the folder must exist.</param>
+    /// <param name="streamWrapper">Test hook: wraps the file stream, to fail a write midway.</param>
+    /// <param name="beforeCommit">Test hook: called with the temporary file's path just before the rename.</param>
+    /// <returns>The pending file.</returns>
+    public static Pending Begin(string path, Func<Stream, Stream>? streamWrapper = null, Action<string>? beforeCommit = null)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var file = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+        });
+        try
+        {
+            return new Pending(path, temp, file, streamWrapper?.Invoke(file) ?? file, beforeCommit);
+        }
+        catch
+        {
+            file.Dispose();
+            TryDelete(temp);
+            throw;
+        }
+    }
+
     private static void TryDelete(string path)
     {
         try
@@ -64,6 +96,68 @@ internal static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The write already failed; its exception is the one to report.
+        }
+    }
+
+    /// <summary>A temporary file that becomes the target when committed, or disappears when disposed.</summary>
+    internal sealed class Pending : IDisposable
+    {
+        private readonly string _path;
+        private readonly FileStream _file;
+        private readonly Action<string>? _beforeCommit;
+        private bool _done;
+
+        internal Pending(string path, string temp, FileStream file, Stream stream, Action<string>? beforeCommit)
+        {
+            _path = path;
+            TempPath = temp;
+            _file = file;
+            Stream = stream;
+            _beforeCommit = beforeCommit;
+        }
+
+        /// <summary>Gets the temporary file's path.</summary>
+        public string TempPath { get; }
+
+        /// <summary>Gets the stream to write the content to.</summary>
+        public Stream Stream { get; }
+
+        /// <summary>Flushes the content to disk and renames the temporary file over the target.</summary>
+        /// <param name="cancellationToken">Checked once the content is on disk, before the rename.</param>
+        /// <returns>A task that completes when the new file is in place.</returns>
+        public async ValueTask CommitAsync(CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            try
+            {
+                await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _file.Flush(flushToDisk: true);
+                await Stream.DisposeAsync().ConfigureAwait(false);
+                await _file.DisposeAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                _beforeCommit?.Invoke(TempPath);
+                File.Move(TempPath, _path, overwrite: true);
+                _done = true;
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Deletes the temporary file unless it was committed.</summary>
+        public void Dispose()
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            _done = true;
+            Stream.Dispose();
+            _file.Dispose();
+            TryDelete(TempPath);
         }
     }
 }

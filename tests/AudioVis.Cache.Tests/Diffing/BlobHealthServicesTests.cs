@@ -53,6 +53,27 @@ public sealed class BlobHealthServicesTests
     }
 
     [Test]
+    public async Task CorruptChunk_FoundByAMappedReader_NextFrameReportsItStale()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        await using var provider = Build(folder.Path);
+        var path = await AnalyzeAsync(provider, folder.Path);
+        FlipBit(path);
+
+        // The structure (footer, index, header) is intact, so the blob opens; the chunk fails when it is first read.
+        using var reader = (await provider.GetRequiredService<IFeatureStore>().OpenReaderAsync(Key, Rms))!;
+        var read = Assert.Throws<CorruptFeatureBlobException>(() => reader.ReadFrames(0, new float[reader.Header.ValuesPerFrame]));
+        var stale = (await Scheduler(provider).RunFrameAsync()).SingleOrDefault();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read!.Reason, Is.EqualTo(FeatureBlobCorruption.ChecksumMismatch));
+            Assert.That(read.Detail, Does.StartWith("chunk 0 of "));
+            Assert.That(stale?.GetStaleReasons(Rms), Is.EqualTo(new StaleReason[] { new BlobUnusable(FeatureBlobCorruption.ChecksumMismatch, path) }));
+        });
+    }
+
+    [Test]
     public async Task DeletedBlob_ReadThroughTheFeatureStore_NextFrameReportsItStaleMissing_AndRegenerateAllRepairsIt()
     {
         using var folder = new AudioAnalyzerTests.TempFolder();
@@ -252,7 +273,7 @@ public sealed class BlobHealthServicesTests
     private static void FlipBit(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length - 16] ^= 0x10;
+        bytes[FeatureBlobFormat.PreambleLength + 6] ^= 0x10; // format version 3: the values start at byte 8
         File.WriteAllBytes(path, bytes);
     }
 

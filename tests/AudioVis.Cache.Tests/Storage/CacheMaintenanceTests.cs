@@ -361,8 +361,11 @@ public sealed class CacheMaintenanceTests
         new(key, DescriptorId.Parse(descriptor), r.ProfileRevisionHash, r.Parameters, r.SourceContentHash, r.CalculatorId, r.CalculatorVersion, r.AnalyzedAt);
 
     /// <summary>Rewrites a version-2 blob as version 1: drops the parameters text and the time, fixes the lengths and the checksum.</summary>
-    private static byte[] ToVersion1(byte[] v2)
+    /// <summary>The stored (version-3) blob re-encoded as version 1, as an old release would have written it.</summary>
+    private static byte[] ToVersion1(byte[] v3)
     {
+        var blob = FeatureBlobFormat.ReadAsync(new MemoryStream(v3), "v3", CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var v2 = FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         var headerLength = BinaryPrimitives.ReadUInt16LittleEndian(v2.AsSpan(6));
         var at = 8;
         for (var i = 0; i < 5; i++)

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using AudioVis.Cache.Descriptors;
-using AudioVis.Cache.Internal;
 
 namespace AudioVis.Cache.Analysis.Calculators;
 
@@ -29,7 +28,9 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
 
     private sealed class LinearComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
     {
-        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values) => StreamingStore.Copy(frame.Magnitudes, values);
+        // A plain copy: the outputs are small buffers handed to the blob writer right away (StftPipeline), so they should
+        // stay in the cache; non-temporal stores suited the whole-track outputs of before.
+        protected override void ComputeCore(in AnalysisFrame frame, Span<float> values) => frame.Magnitudes.CopyTo(values);
     }
 
     private sealed class DecibelComputer(AnalysisContext context) : FrameComputer(context, context.BinCount)
@@ -88,7 +89,7 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
                 row[i] = power[i] >= AnalysisFrame.LogPowerFloor ? db : _min;
             }
 
-            StreamingStore.Copy(row, values);
+            row.CopyTo(values);
         }
     }
 }

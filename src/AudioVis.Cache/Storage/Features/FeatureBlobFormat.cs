@@ -12,10 +12,11 @@ namespace AudioVis.Cache.Storage.Features;
 /// <summary>
 /// Encodes and verifies feature blobs (specified byte by byte in docs/feature-blobs.md): <c>"AVCF"</c>, u16 version,
 /// u16 header length, the header, float32 values, XxHash3-64 of everything before it. All integers and floats are
-/// little-endian; strings are u16-length-prefixed UTF-8. Writes version 2 (version 1 plus the canonical parameters
-/// text and the time written); reads versions 1 and 2. Equal blobs encode to equal bytes.
+/// little-endian; strings are u16-length-prefixed UTF-8. Reads versions 1, 2 and 3; the store writes version 3, the chunked
+/// format of <c>FeatureBlobFormat.V3.cs</c>. The version-2 encoder is kept for tests and tools that need a version-2 blob.
+/// Equal blobs encode to equal bytes.
 /// </summary>
-internal static class FeatureBlobFormat
+internal static partial class FeatureBlobFormat
 {
     /// <summary>The file name extension of a stored blob.</summary>
     public const string FileExtension = ".avcf";
@@ -41,6 +42,9 @@ internal static class FeatureBlobFormat
     /// <summary>The stored time written when it is unknown.</summary>
     public const long UnknownWrittenAtTicks = -1;
 
+    /// <summary>The largest number of values a version-1 or version-2 blob may hold: 2^28 (version 3 has no such limit).</summary>
+    public const int MaxValueCountV2 = 1 << 28;
+
     private const int RevisionHashLength = 32;
     private const int ChunkBytes = 64 * 1024;
 
@@ -49,23 +53,18 @@ internal static class FeatureBlobFormat
     /// <summary>Gets the four magic bytes, ASCII <c>AVCF</c>.</summary>
     public static ReadOnlySpan<byte> Magic => "AVCF"u8;
 
-    /// <summary>Encodes a blob into a new array.</summary>
+    /// <summary>Encodes a blob in format version 2 (no longer written by the stores; readers still accept it).</summary>
     /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
-    public static async ValueTask<byte[]> EncodeAsync(FeatureBlob blob, CancellationToken cancellationToken)
+    public static async ValueTask<byte[]> EncodeV2Async(FeatureBlob blob, CancellationToken cancellationToken)
     {
         var head = EncodeHeader(blob.Header);
         var bytes = new byte[checked(head.Length + (sizeof(float) * blob.Header.ValueCount) + ChecksumLength)];
         using var stream = new MemoryStream(bytes);
-        await WriteAsync(head, blob, stream, cancellationToken).ConfigureAwait(false);
+        await WriteV2Async(head, blob, stream, cancellationToken).ConfigureAwait(false);
         return bytes;
     }
 
-    /// <summary>Writes the encoding of a blob to a stream, computing the checksum as it goes.</summary>
-    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
-    public static ValueTask WriteAsync(FeatureBlob blob, Stream destination, CancellationToken cancellationToken) =>
-        WriteAsync(EncodeHeader(blob.Header), blob, destination, cancellationToken);
-
-    private static async ValueTask WriteAsync(byte[] head, FeatureBlob blob, Stream destination, CancellationToken cancellationToken)
+    private static async ValueTask WriteV2Async(byte[] head, FeatureBlob blob, Stream destination, CancellationToken cancellationToken)
     {
         var hasher = new XxHash3();
         hasher.Append(head);
@@ -116,6 +115,11 @@ internal static class FeatureBlobFormat
         var length = source.Length;
         try
         {
+            if (await IsVersion3Async(source, length, cancellationToken).ConfigureAwait(false))
+            {
+                return await ReadV3Async(source, location, length, keepValues ? V3Read.Values : V3Read.Verify, cancellationToken).ConfigureAwait(false);
+            }
+
             return await ReadCoreAsync(source, location, length, keepValues, cancellationToken).ConfigureAwait(false);
         }
         catch (EndOfStreamException e)
@@ -138,6 +142,11 @@ internal static class FeatureBlobFormat
         var length = source.Length;
         try
         {
+            if (await IsVersion3Async(source, length, cancellationToken).ConfigureAwait(false))
+            {
+                return (await ReadV3Async(source, location, length, V3Read.Structure, cancellationToken).ConfigureAwait(false)).Header;
+            }
+
             var (_, _, raw, _) = await ReadStructureAsync(source, location, length, cancellationToken).ConfigureAwait(false);
             return raw.ToHeader(location);
         }
@@ -219,11 +228,11 @@ internal static class FeatureBlobFormat
         }
 
         var valueCount = (long)raw.FrameCount * raw.ValuesPerFrame;
-        if (raw.FrameCount < 0 || raw.ValuesPerFrame < 1 || valueCount > FeatureBlobHeader.MaxValueCount)
+        if (raw.FrameCount < 0 || raw.ValuesPerFrame < 1 || valueCount > MaxValueCountV2)
         {
             throw await DiagnoseAsync(
                 source, location, length, declaredLength: null,
-                $"its header declares {raw.FrameCount} frames × {raw.ValuesPerFrame} values per frame, outside 0…{FeatureBlobHeader.MaxValueCount} values",
+                $"its header declares {raw.FrameCount} frames × {raw.ValuesPerFrame} values per frame, outside 0…{MaxValueCountV2} values",
                 FeatureBlobCorruption.InvalidHeader, cancellationToken).ConfigureAwait(false);
         }
 
@@ -253,15 +262,15 @@ internal static class FeatureBlobFormat
         if (preamble.Length >= 6)
         {
             var version = BinaryPrimitives.ReadUInt16LittleEndian(preamble[4..]);
-            if (version is not (1 or FeatureBlobHeader.CurrentFormatVersion))
+            if (version is not (1 or 2 or FeatureBlobHeader.CurrentFormatVersion))
             {
                 throw new CorruptFeatureBlobException(
                     location,
                     FeatureBlobCorruption.UnsupportedVersion,
-                    $"its format version is {version}; this library reads versions 1 and {FeatureBlobHeader.CurrentFormatVersion}.");
+                    $"its format version is {version}; this library reads versions 1, 2 and {FeatureBlobHeader.CurrentFormatVersion}.");
             }
 
-            minLength = version == 1 ? MinLengthV1 : MinLength;
+            minLength = version switch { 1 => MinLengthV1, 2 => MinLength, _ => MinLengthV3 };
         }
 
         if (length < minLength)
@@ -343,25 +352,37 @@ internal static class FeatureBlobFormat
 
     internal static byte[] EncodeHeader(FeatureBlobHeader header)
     {
+        var body = EncodeHeaderBody(header, trailerLength: 0, out _);
+        var bytes = new byte[PreambleLength + body.Length];
+        Magic.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), (ushort)body.Length);
+        body.CopyTo(bytes, PreambleLength);
+        return bytes;
+    }
+
+    /// <summary>
+    /// The header fields shared by versions 2 and 3 (track … time written), followed by <paramref name="trailerLength"/>
+    /// zero bytes for the caller to fill (version 3: encoding and frames per chunk); <paramref name="trailerAt"/> is where they start.
+    /// </summary>
+    private static byte[] EncodeHeaderBody(FeatureBlobHeader header, int trailerLength, out int trailerAt)
+    {
         var track = Utf8(header.Key.TrackRef, "track reference", nameof(header));
         var profile = Utf8(header.Key.AnalysisProfileId, "analysis profile id", nameof(header));
         var descriptor = Utf8(header.Descriptor.ToString(), "descriptor id", nameof(header));
         var source = Utf8(header.SourceContentHash, "source content hash", nameof(header));
         var calculator = Utf8(header.CalculatorId, "calculator id", nameof(header));
         var parameters = header.Parameters is { } p ? Utf8(p.ToCanonicalText(), "parameters text", nameof(header)) : [];
-        var headerLength = MinHeaderLength + track.Length + profile.Length + descriptor.Length + source.Length + calculator.Length + parameters.Length;
+        var headerLength = MinHeaderLength + trailerLength + track.Length + profile.Length + descriptor.Length + source.Length + calculator.Length + parameters.Length;
         if (headerLength > ushort.MaxValue)
         {
             throw new ArgumentException(
                 $"The header of {header.Descriptor} for {header.Key} encodes to {headerLength} bytes; at most {ushort.MaxValue} fit.", nameof(header));
         }
 
-        var bytes = new byte[PreambleLength + headerLength];
+        var bytes = new byte[headerLength];
         var span = bytes.AsSpan();
-        Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)FeatureBlobHeader.CurrentFormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], (ushort)headerLength);
-        var at = PreambleLength;
+        var at = 0;
         WriteString(span, ref at, track);
         WriteString(span, ref at, profile);
         WriteString(span, ref at, descriptor);
@@ -377,6 +398,7 @@ internal static class FeatureBlobFormat
 
         WriteString(span, ref at, parameters);
         BinaryPrimitives.WriteInt64LittleEndian(span[at..], header.WrittenAt is { } writtenAt ? writtenAt.UtcTicks : UnknownWrittenAtTicks);
+        trailerAt = at + sizeof(long);
         return bytes;
     }
 
@@ -432,7 +454,7 @@ internal static class FeatureBlobFormat
     private static string Hex(ulong value) => "0x" + value.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>The header fields as stored, before validation.</summary>
-    private readonly struct RawHeader
+    private struct RawHeader
     {
         private readonly byte[] _track;
         private readonly byte[] _profile;
@@ -477,6 +499,12 @@ internal static class FeatureBlobFormat
         public int Version { get; }
 
         public long WrittenAtTicks { get; }
+
+        /// <summary>Gets the value encoding (version 3; 0 before).</summary>
+        public ushort Encoding { get; private set; }
+
+        /// <summary>Gets the frames per chunk (version 3; 0 before).</summary>
+        public int FramesPerChunk { get; private set; }
 
         public static bool TryParse(ReadOnlySpan<byte> header, int version, out RawHeader raw, out string problem)
         {
@@ -528,14 +556,23 @@ internal static class FeatureBlobFormat
                 return false;
             }
 
-            if (header.Length - at != sizeof(long))
+            var trailer = version >= 3 ? V3HeaderTrailerLength : 0;
+            if (header.Length - at != sizeof(long) + trailer)
             {
-                problem = $"its {header.Length}-byte header has {header.Length - at} bytes left for the 8-byte time written, not 8";
+                problem = trailer == 0
+                    ? $"its {header.Length}-byte header has {header.Length - at} bytes left for the 8-byte time written, not 8"
+                    : $"its {header.Length}-byte header has {header.Length - at} bytes left for the time written, encoding and frames per chunk, not {sizeof(long) + trailer}";
                 return false;
             }
 
             raw = new RawHeader(
                 version, track, profile, descriptor, revision, source, calculator, ints, parameters, BinaryPrimitives.ReadInt64LittleEndian(header[at..]));
+            if (trailer > 0)
+            {
+                raw.Encoding = BinaryPrimitives.ReadUInt16LittleEndian(header[(at + sizeof(long))..]);
+                raw.FramesPerChunk = BinaryPrimitives.ReadInt32LittleEndian(header[(at + sizeof(long) + 2)..]);
+            }
+
             return true;
         }
 

@@ -22,11 +22,11 @@ namespace AudioVis.Cache.Storage.Features;
 /// </remarks>
 public sealed record FeatureBlobHeader
 {
-    /// <summary>The version of the binary format this library writes. Version 1 (no parameters, no time) is still read.</summary>
-    public const int CurrentFormatVersion = 2;
-
-    /// <summary>The largest number of values (<see cref="FrameCount"/> × <see cref="ValuesPerFrame"/>) a blob may hold: 2^28, 1 GiB of float32.</summary>
-    public const int MaxValueCount = 1 << 28;
+    /// <summary>
+    /// The version of the binary format this library writes: 3, chunked with per-chunk checksums (docs/feature-blobs.md).
+    /// Versions 1 (no parameters, no time) and 2 (one whole-blob checksum) are still read.
+    /// </summary>
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>Initializes a new instance of the <see cref="FeatureBlobHeader"/> class.</summary>
     /// <param name="key">The {track, profile} the blob belongs to.</param>
@@ -74,13 +74,6 @@ public sealed record FeatureBlobHeader
         ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(frameCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);
-        if ((long)frameCount * valuesPerFrame > MaxValueCount)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(frameCount),
-                frameCount,
-                $"{frameCount} frames × {valuesPerFrame} values per frame of {descriptor} for {key} is {(long)frameCount * valuesPerFrame} values; at most {MaxValueCount} are allowed.");
-        }
 
         if (parameters is not null && !profileRevisionHash.Equals(ProfileRevisionHash.Compute(parameters)))
         {
@@ -106,7 +99,7 @@ public sealed record FeatureBlobHeader
 
     /// <summary>
     /// Gets the version of the binary format the header was read from: <see cref="CurrentFormatVersion"/> for a header
-    /// created in code (a store always writes the current version), 1 for a header read from a version-1 blob.
+    /// created in code (a store always writes the current version), 1 or 2 for a header read from an older blob.
     /// </summary>
     public int FormatVersion { get; private init; } = CurrentFormatVersion;
 
@@ -155,8 +148,12 @@ public sealed record FeatureBlobHeader
     /// </summary>
     public DateTimeOffset? WrittenAt { get; }
 
-    /// <summary>Gets the number of values in the blob: <see cref="FrameCount"/> × <see cref="ValuesPerFrame"/>.</summary>
-    public int ValueCount => FrameCount * ValuesPerFrame;
+    /// <summary>
+    /// Gets the number of values in the blob: <see cref="FrameCount"/> × <see cref="ValuesPerFrame"/>. A stored blob has no
+    /// limit short of the file system's; a <see cref="FeatureBlob"/> held in memory is limited to one array
+    /// (<see cref="Array.MaxLength"/> values); read larger blobs through <see cref="IFeatureStore.OpenReaderAsync"/>.
+    /// </summary>
+    public long ValueCount => (long)FrameCount * ValuesPerFrame;
 
     /// <summary>Gets the time of frame <paramref name="frameIndex"/>: the centre of its window, (k·hop + window/2) / sampleRate seconds.</summary>
     /// <param name="frameIndex">The 0-based frame index; need not be below <see cref="FrameCount"/>.</param>

@@ -41,40 +41,96 @@ internal sealed class FeatureCacheWriter
     /// </param>
     /// <returns>The records written, ordered by descriptor id.</returns>
     /// <exception cref="ArgumentException">A blob belongs to another key, two blobs share a descriptor, or the parameters do not match a blob's revision hash; nothing is written.</exception>
-    public async ValueTask<IReadOnlyList<CacheMetadataRecord>> CommitAsync(
+    public ValueTask<IReadOnlyList<CacheMetadataRecord>> CommitAsync(
         CacheKey key, IReadOnlyList<FeatureBlob> blobs, AnalysisParameters? parameters, CancellationToken cancellationToken = default)
     {
-        StoreGuard.ThrowIfDefault(key);
         ArgumentNullException.ThrowIfNull(blobs);
+        var headers = new FeatureBlobHeader[blobs.Count];
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            headers[i] = (blobs[i] ?? throw new ArgumentNullException(nameof(blobs), $"Blob {i} of the commit for {key} is null.")).Header;
+        }
+
+        return CommitCoreAsync(key, headers, parameters, (i, ct) => _features.WriteAsync(blobs[i], ct), nameof(blobs), cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits blobs written frame by frame (<see cref="IFeatureStore.BeginWriteAsync"/>) exactly as
+    /// <see cref="CommitAsync(CacheKey, IReadOnlyList{FeatureBlob}, AnalysisParameters?, CancellationToken)"/> commits whole
+    /// blobs: every header is validated and every record built first, then each writer is committed with its header (so
+    /// each blob becomes durable and visible), then the records are upserted in one batch. The writers are disposed in
+    /// every case, so a failed or cancelled commit leaves no temporary file; blobs already committed stay, and their old
+    /// records are removed.
+    /// </summary>
+    /// <param name="key">The key every blob belongs to.</param>
+    /// <param name="blobs">Each writer with the header to commit it with; no two may share a descriptor id.</param>
+    /// <param name="parameters">As for whole blobs.</param>
+    /// <param name="cancellationToken">As for whole blobs.</param>
+    /// <returns>The records written, ordered by descriptor id.</returns>
+    /// <exception cref="ArgumentException">A header belongs to another key or another writer, two share a descriptor, or the parameters do not match a revision hash; nothing is committed.</exception>
+    public async ValueTask<IReadOnlyList<CacheMetadataRecord>> CommitAsync(
+        CacheKey key, IReadOnlyList<(IFeatureBlobWriter Writer, FeatureBlobHeader Header)> blobs, AnalysisParameters? parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        try
+        {
+            var headers = new FeatureBlobHeader[blobs.Count];
+            for (var i = 0; i < blobs.Count; i++)
+            {
+                var (writer, header) = blobs[i];
+                ArgumentNullException.ThrowIfNull(writer, nameof(blobs));
+                FeatureStoreDefaults.ThrowIfNotFor(header, writer);
+                headers[i] = header;
+            }
+
+            return await CommitCoreAsync(key, headers, parameters, (i, ct) => blobs[i].Writer.CommitAsync(blobs[i].Header, ct), nameof(blobs), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (writer, _) in blobs)
+            {
+                if (writer is not null)
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<CacheMetadataRecord>> CommitCoreAsync(
+        CacheKey key, FeatureBlobHeader[] headers, AnalysisParameters? parameters, Func<int, CancellationToken, ValueTask> write, string paramName, CancellationToken cancellationToken)
+    {
+        StoreGuard.ThrowIfDefault(key);
         var analyzedAt = _timeProvider.GetUtcNow();
 
         // Build (and so validate) every record before writing anything.
         var records = new SortedDictionary<DescriptorId, CacheMetadataRecord>();
-        for (var i = 0; i < blobs.Count; i++)
+        for (var i = 0; i < headers.Length; i++)
         {
-            var header = (blobs[i] ?? throw new ArgumentNullException(nameof(blobs), $"Blob {i} of the commit for {key} is null.")).Header;
+            var header = headers[i];
             if (!header.Key.Equals(key))
             {
-                throw new ArgumentException($"Blob {i} ({header.Descriptor}) belongs to {header.Key}, not to {key}.", nameof(blobs));
+                throw new ArgumentException($"Blob {i} ({header.Descriptor}) belongs to {header.Key}, not to {key}.", paramName);
             }
 
             var record = CreateRecord(header, parameters, analyzedAt);
             if (!records.TryAdd(header.Descriptor, record))
             {
-                throw new ArgumentException($"The commit for {key} has two blobs for descriptor '{header.Descriptor}'.", nameof(blobs));
+                throw new ArgumentException($"The commit for {key} has two blobs for descriptor '{header.Descriptor}'.", paramName);
             }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var replaced = new List<DescriptorId>(blobs.Count);
+        var replaced = new List<DescriptorId>(headers.Length);
         CacheMetadataRecord[] batch = [.. records.Values];
         try
         {
-            foreach (var blob in blobs)
+            for (var i = 0; i < headers.Length; i++)
             {
                 // Counted before the write: a write that fails may still have replaced the blob.
-                replaced.Add(blob.Header.Descriptor);
-                await _features.WriteAsync(blob, cancellationToken).ConfigureAwait(false);
+                replaced.Add(headers[i].Descriptor);
+                await write(i, cancellationToken).ConfigureAwait(false);
             }
 
             await _metadata.UpsertAsync(key, batch, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using AudioVis.Cache.Descriptors;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -17,10 +18,17 @@ namespace AudioVis.Cache.Storage.Features;
 /// Sampling options never change cache identity: the sampler reads the blob, it never changes it, and the options
 /// are not part of any key. The sampler is immutable and safe to use from several threads.
 /// </para>
+/// <para>
+/// <see cref="OpenAsync"/> gives a sampler for a {track, profile, descriptor} in one call: it opens the blob through the
+/// store (memory-mapped for a file store) and owns it; dispose that sampler to close the blob. A sampler created from a
+/// <see cref="FeatureBlob"/> or with <see cref="FromReader"/> owns nothing, and disposing it does nothing.
+/// </para>
 /// </remarks>
-public sealed class FeatureSampler
+public sealed class FeatureSampler : IDisposable
 {
-    private readonly float[] _values;
+    private readonly float[]? _values;
+    private readonly IFeatureBlobReader? _reader;
+    private IFeatureBlobReader? _owned;
     private readonly int _frameCount;
     private readonly int _valuesPerFrame;
     private readonly double _sampleRate;
@@ -34,12 +42,61 @@ public sealed class FeatureSampler
     /// <exception cref="ArgumentNullException"><paramref name="blob"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="blob"/> has no frames.</exception>
     public FeatureSampler(FeatureBlob blob, FeatureSamplingOptions? options = null)
+        : this(blob?.Header!, options, nameof(blob))
     {
-        ArgumentNullException.ThrowIfNull(blob);
-        var header = blob.Header;
+        _values = Options.Smoothing.Kind switch
+        {
+            FeatureSmoothingKind.MovingAverage when Options.Smoothing.Frames > 1 => MovingAverage(blob!.ValueSpan, _frameCount, _valuesPerFrame, Options.Smoothing.Frames),
+            FeatureSmoothingKind.Exponential => Exponential(blob!.ValueSpan, _frameCount, _valuesPerFrame, ExponentialAlpha(Header, Options.Smoothing.TimeConstant)),
+            _ => blob!.SharedValueArray, // immutable: shared, not copied
+        };
+    }
+
+    /// <summary>
+    /// Creates a sampler that samples through a reader (<see cref="IFeatureStore.OpenReaderAsync"/>), so a memory-mapped
+    /// blob is touched only where it is sampled.
+    /// </summary>
+    /// <param name="reader">
+    /// The reader; it needs at least one frame. The sampler does not own it: keep it open while sampling and dispose it after.
+    /// </param>
+    /// <param name="options">
+    /// How to sample; <see langword="null"/> for <see cref="FeatureSamplingOptions.Default"/>. With smoothing, every frame is
+    /// read once, here, and the smoothed values are kept in memory (ValuesPerFrame × FrameCount floats).
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reader"/> has no frames.</exception>
+    /// <returns>The sampler.</returns>
+    /// <exception cref="CorruptFeatureBlobException">With smoothing: a chunk of the blob fails its checksum.</exception>
+    public static FeatureSampler FromReader(IFeatureBlobReader reader, FeatureSamplingOptions? options = null) => new(reader, options);
+
+    private FeatureSampler(IFeatureBlobReader reader, FeatureSamplingOptions? options)
+        : this(reader?.Header!, options, nameof(reader))
+    {
+        if (reader is FeatureBlobMemoryReader memory && Options.Smoothing.Kind == FeatureSmoothingKind.None)
+        {
+            _values = memory.Blob.SharedValueArray;
+            return;
+        }
+
+        if (Options.Smoothing.Kind == FeatureSmoothingKind.None || Options.Smoothing is { Kind: FeatureSmoothingKind.MovingAverage, Frames: <= 1 })
+        {
+            _reader = reader;
+            return;
+        }
+
+        var values = new float[Header.ValueCount];
+        reader!.ReadFrames(0, values);
+        _values = Options.Smoothing.Kind == FeatureSmoothingKind.MovingAverage
+            ? MovingAverage(values, _frameCount, _valuesPerFrame, Options.Smoothing.Frames)
+            : Exponential(values, _frameCount, _valuesPerFrame, ExponentialAlpha(Header, Options.Smoothing.TimeConstant));
+    }
+
+    private FeatureSampler(FeatureBlobHeader header, FeatureSamplingOptions? options, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(header, paramName);
         if (header.FrameCount == 0)
         {
-            throw new ArgumentException($"The blob of {header.Descriptor} for {header.Key} has no frames to sample.", nameof(blob));
+            throw new ArgumentException($"The blob of {header.Descriptor} for {header.Key} has no frames to sample.", paramName);
         }
 
         Header = header;
@@ -50,13 +107,47 @@ public sealed class FeatureSampler
         _hop = header.HopSize;
         _halfWindow = header.WindowSize / 2.0;
         _linear = Options.Interpolation == FeatureInterpolation.Linear;
-        _values = Options.Smoothing.Kind switch
-        {
-            FeatureSmoothingKind.MovingAverage when Options.Smoothing.Frames > 1 => MovingAverage(blob.ValueSpan, _frameCount, _valuesPerFrame, Options.Smoothing.Frames),
-            FeatureSmoothingKind.Exponential => Exponential(blob.ValueSpan, _frameCount, _valuesPerFrame, ExponentialAlpha(header, Options.Smoothing.TimeConstant)),
-            _ => blob.SharedValueArray, // immutable: shared, not copied
-        };
     }
+
+    /// <summary>
+    /// Opens the blob of one descriptor of one {track, profile} and returns a sampler that owns it: the one call a renderer
+    /// needs per element. With a <see cref="FileSystemFeatureStore"/> the blob is memory-mapped and only the chunks sampled
+    /// are read (and verified, the first time).
+    /// </summary>
+    /// <param name="store">The feature store (from dependency injection: <see cref="IFeatureStore"/>).</param>
+    /// <param name="key">The {track, profile}.</param>
+    /// <param name="descriptor">The descriptor id, channel alias included.</param>
+    /// <param name="options">How to sample; <see langword="null"/> for <see cref="FeatureSamplingOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The sampler (dispose it to close the blob), or <see langword="null"/> when no blob is stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="descriptor"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The stored blob has no frames.</exception>
+    /// <exception cref="CorruptFeatureBlobException">The blob fails verification when opened (or, with smoothing, when read).</exception>
+    public static async ValueTask<FeatureSampler?> OpenAsync(
+        IFeatureStore store, CacheKey key, DescriptorId descriptor, FeatureSamplingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (await store.OpenReaderAsync(key, descriptor, cancellationToken).ConfigureAwait(false) is not { } reader)
+        {
+            return null;
+        }
+
+        try
+        {
+            var sampler = new FeatureSampler(reader, options);
+            sampler._owned = reader;
+            return sampler;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the blob when the sampler was opened with <see cref="OpenAsync"/>; otherwise does nothing.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _owned, null)?.Dispose();
 
     /// <summary>Gets the header of the sampled blob.</summary>
     public FeatureBlobHeader Header { get; }
@@ -86,13 +177,13 @@ public sealed class FeatureSampler
         }
 
         Locate(seconds, out var frame, out var fraction);
-        var a = _values[(frame * _valuesPerFrame) + valueIndex];
+        var a = Value(frame, valueIndex);
         if (fraction == 0)
         {
             return a;
         }
 
-        var b = _values[((frame + 1) * _valuesPerFrame) + valueIndex];
+        var b = Value(frame + 1, valueIndex);
         return (float)(a + (fraction * ((double)b - a)));
     }
 
@@ -109,6 +200,12 @@ public sealed class FeatureSampler
         }
 
         Locate(seconds, out var frame, out var fraction);
+        if (_values is null)
+        {
+            SampleFromReader(frame, fraction, destination[.._valuesPerFrame]);
+            return;
+        }
+
         var a = _values.AsSpan(frame * _valuesPerFrame, _valuesPerFrame);
         if (fraction == 0)
         {
@@ -124,6 +221,24 @@ public sealed class FeatureSampler
     }
 
     /// <summary>Finds the frame at or before a time and how far towards the next frame the time lies (0 for nearest).</summary>
+    private float Value(int frame, int valueIndex) =>
+        _values is { } values ? values[(frame * _valuesPerFrame) + valueIndex] : _reader!.ReadValue(frame, valueIndex);
+
+    private void SampleFromReader(int frame, double fraction, Span<float> destination)
+    {
+        _reader!.ReadFrames(frame, destination);
+        if (fraction == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var a = destination[i];
+            destination[i] = (float)(a + (fraction * ((double)_reader.ReadValue(frame + 1, i) - a)));
+        }
+    }
+
     private void Locate(double seconds, out int frame, out double fraction)
     {
         if (!double.IsFinite(seconds) || seconds < 0)

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using AudioVis.Cache.Descriptors;
-using AudioVis.Cache.Internal;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -69,19 +68,97 @@ public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructur
     }
 
     /// <inheritdoc/>
+    /// <remarks>Writes format version 3 through the same path as <see cref="BeginWriteAsync"/>, one chunk at a time.</remarks>
     public async ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        var path = GetBlobPath(blob.Header.Key, blob.Header.Descriptor);
-        cancellationToken.ThrowIfCancellationRequested();
+        // Encodes the header first, so a header that cannot be stored fails before any file is created.
+        FeatureBlobFormat.EncodeHeader(blob.Header);
+        var writer = await BeginWriteAsync(blob.Header.Key, blob.Header.Descriptor, blob.Header.ValuesPerFrame, blob.Header.FrameCount, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            var values = blob.Values;
+            var step = FeatureBlobFormat.GetFramesPerChunk(blob.Header.ValuesPerFrame) * blob.Header.ValuesPerFrame;
+            for (var offset = 0; offset < values.Length; offset += step)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.Append(values.Span.Slice(offset, Math.Min(step, values.Length - offset)));
+            }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await AtomicFile.WriteAsync(
-            path,
-            (stream, ct) => FeatureBlobFormat.WriteAsync(blob, stream, ct),
-            WriteStreamWrapper,
-            cancellationToken,
-            BeforeCommit).ConfigureAwait(false);
+            await writer.CommitAsync(blob.Header, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Writes format version 3 to a hidden temporary file next to the blob (<c>.&lt;name&gt;.avcf.&lt;guid&gt;.tmp</c>) as
+    /// frames are appended; the commit flushes it to disk and renames it over the blob. Holds about 64 KiB per writer.
+    /// </remarks>
+    public ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default)
+    {
+        var path = GetBlobPath(key, descriptor);
+        ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(new FileFeatureBlobWriter(path, key, descriptor, valuesPerFrame, WriteStreamWrapper, BeforeCommit));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A version-3 blob is mapped into memory (<see cref="System.IO.MemoryMappedFiles.MemoryMappedFile"/>): opening verifies
+    /// its preamble, index, header and footer; each chunk is verified the first time it is read. An older (version 1 or 2)
+    /// blob is read and verified whole, as <see cref="ReadAsync"/> does. The mapping keeps the file it opened: a blob
+    /// replaced meanwhile is seen by readers opened afterwards.
+    /// </remarks>
+    public async ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
+    {
+        var path = GetBlobPath(key, descriptor);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (TryOpenForRead(path, FileOptions.RandomAccess) is not { } file)
+        {
+            return null;
+        }
+
+        IFeatureBlobReader reader;
+        try
+        {
+            if (file.Length >= FeatureBlobFormat.MinLengthV3 && ReadVersion(file) == FeatureBlobHeader.CurrentFormatVersion)
+            {
+                reader = MemoryMappedFeatureBlobReader.Open(file, path);
+            }
+            else
+            {
+                await using (file.ConfigureAwait(false))
+                {
+                    reader = new FeatureBlobMemoryReader(await FeatureBlobFormat.ReadAsync(file, path, cancellationToken).ConfigureAwait(false));
+                }
+            }
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            FeatureStoreVerification.ThrowIfNotFor(reader.Header, key, descriptor, path);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+
+        return reader;
+    }
+
+    private static int ReadVersion(FileStream file)
+    {
+        Span<byte> preamble = stackalloc byte[FeatureBlobFormat.PreambleLength];
+        file.Position = 0;
+        file.ReadExactly(preamble);
+        file.Position = 0;
+        return preamble[..4].SequenceEqual(FeatureBlobFormat.Magic) ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(preamble[4..]) : -1;
     }
 
     /// <inheritdoc/>
@@ -285,7 +362,7 @@ public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructur
     }
 
     /// <summary>Opens a blob for reading; <see langword="null"/> when it does not exist.</summary>
-    private static FileStream? TryOpenForRead(string path)
+    private static FileStream? TryOpenForRead(string path, FileOptions options = FileOptions.Asynchronous | FileOptions.SequentialScan)
     {
         try
         {
@@ -295,7 +372,7 @@ public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructur
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
                 Share = FileShare.Read | FileShare.Delete,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                Options = options,
             });
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

@@ -23,26 +23,8 @@ internal sealed class HealthReportingFeatureStore(
         onCleared(blob.Header.Key, blob.Header.Descriptor);
     }
 
-    public async ValueTask<FeatureBlob?> ReadAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
-    {
-        FeatureBlob? blob;
-        try
-        {
-            blob = await inner.ReadAsync(key, descriptor, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CorruptFeatureBlobException e)
-        {
-            onUnusable(key, descriptor, e.Reason, e.Location);
-            throw;
-        }
-
-        if (blob is null && await HasRecordAsync(key, descriptor, cancellationToken).ConfigureAwait(false))
-        {
-            onUnusable(key, descriptor, null, GetLocation(inner, key, descriptor));
-        }
-
-        return blob;
-    }
+    public ValueTask<FeatureBlob?> ReadAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
+        ReportAsync(key, descriptor, () => inner.ReadAsync(key, descriptor, cancellationToken), cancellationToken);
 
     public async ValueTask<bool> DeleteAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default)
     {
@@ -63,6 +45,14 @@ internal sealed class HealthReportingFeatureStore(
     /// Checks a blob's existence and structure with the inner store's cheap check (or, for a store without one, its listing:
     /// existence only) and reports a missing or malformed blob. A sound structure clears nothing: its values may still be damaged.
     /// </summary>
+    public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
+        new ClearingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken).ConfigureAwait(false), onCleared);
+
+    public async ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
+        await ReportAsync(key, descriptor, () => inner.OpenReaderAsync(key, descriptor, cancellationToken), cancellationToken).ConfigureAwait(false) is { } reader
+            ? new ReportingReader(reader, e => onUnusable(key, descriptor, e.Reason, e.Location))
+            : null;
+
     public ValueTask<FeatureBlobCheck> CheckStructureAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken) =>
         CheckAsync(key, descriptor, record: null, cancellationToken);
 
@@ -108,6 +98,29 @@ internal sealed class HealthReportingFeatureStore(
         _ => $"{key}/{descriptor}",
     };
 
+    /// <summary>Reports a read that finds the blob corrupt, or missing although a record names it.</summary>
+    private async ValueTask<T?> ReportAsync<T>(CacheKey key, DescriptorId descriptor, Func<ValueTask<T?>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        T? result;
+        try
+        {
+            result = await read().ConfigureAwait(false);
+        }
+        catch (CorruptFeatureBlobException e)
+        {
+            onUnusable(key, descriptor, e.Reason, e.Location);
+            throw;
+        }
+
+        if (result is null && await HasRecordAsync(key, descriptor, cancellationToken).ConfigureAwait(false))
+        {
+            onUnusable(key, descriptor, null, GetLocation(inner, key, descriptor));
+        }
+
+        return result;
+    }
+
     private async ValueTask<bool> HasRecordAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken)
     {
         foreach (var record in await metadata.GetRecordsAsync(key, cancellationToken).ConfigureAwait(false))
@@ -119,5 +132,64 @@ internal sealed class HealthReportingFeatureStore(
         }
 
         return false;
+    }
+
+    /// <summary>Reports the blob healthy again once a streamed write of it is committed.</summary>
+    private sealed class ClearingWriter(IFeatureBlobWriter inner, Action<CacheKey, DescriptorId> onCleared) : IFeatureBlobWriter
+    {
+        public CacheKey Key => inner.Key;
+
+        public DescriptorId Descriptor => inner.Descriptor;
+
+        public int ValuesPerFrame => inner.ValuesPerFrame;
+
+        public long FramesWritten => inner.FramesWritten;
+
+        public void Append(ReadOnlySpan<float> values) => inner.Append(values);
+
+        public async ValueTask CommitAsync(FeatureBlobHeader header, CancellationToken cancellationToken = default)
+        {
+            await inner.CommitAsync(header, cancellationToken).ConfigureAwait(false);
+            onCleared(inner.Key, inner.Descriptor);
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    /// <summary>Reports a chunk found corrupt while frames are read (and rethrows), as a corrupt read is reported.</summary>
+    private sealed class ReportingReader(IFeatureBlobReader inner, Action<CorruptFeatureBlobException> onCorrupt) : IFeatureBlobReader
+    {
+        public FeatureBlobHeader Header => inner.Header;
+
+        /// <summary>Gets the wrapped reader.</summary>
+        public IFeatureBlobReader Inner => inner;
+
+        public void ReadFrames(int firstFrame, Span<float> destination)
+        {
+            try
+            {
+                inner.ReadFrames(firstFrame, destination);
+            }
+            catch (CorruptFeatureBlobException e)
+            {
+                onCorrupt(e);
+                throw;
+            }
+        }
+
+        public float ReadValue(int frame, int valueIndex)
+        {
+            try
+            {
+                return inner.ReadValue(frame, valueIndex);
+            }
+            catch (CorruptFeatureBlobException e)
+            {
+                onCorrupt(e);
+                throw;
+            }
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 }

@@ -73,4 +73,41 @@ public interface IFeatureStore
     /// <exception cref="ArgumentNullException"><paramref name="location"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="location"/> is not a location this store gives its blobs; the message names it.</exception>
     ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Begins a streamed write of one blob: append its frames as they are computed, then commit it with its header. Nothing
+    /// is visible until the commit completes, which replaces any previous blob atomically, as <see cref="WriteAsync"/> does.
+    /// </summary>
+    /// <param name="key">The {track, profile}.</param>
+    /// <param name="descriptor">The descriptor id, channel alias included.</param>
+    /// <param name="valuesPerFrame">The number of values in each frame (1 or more).</param>
+    /// <param name="expectedFrameCount">
+    /// How many frames will be appended, when known (a hint: more or fewer may come); lets a store that keeps blobs in
+    /// memory allocate the blob's array once. <see langword="null"/> when unknown.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the start of the write.</param>
+    /// <returns>
+    /// The writer; dispose it (committed or not) to release what it holds. The default implementation buffers the frames in
+    /// memory and calls <see cref="WriteAsync"/> on commit; <see cref="FileSystemFeatureStore"/> writes chunks to a
+    /// temporary file as they come, so its memory use does not grow with the track.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is the default value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="valuesPerFrame"/> is less than 1 (or, for a file store, a frame would exceed 1 GiB).</exception>
+    ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
+        FeatureStoreDefaults.BeginBufferedWrite(this, key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken);
+
+    /// <summary>
+    /// Opens a blob for random access to its frames without loading it whole, verifying its structure (and, as frames are
+    /// read, each chunk) as <see cref="ReadAsync"/> verifies the whole blob.
+    /// </summary>
+    /// <param name="key">The {track, profile}.</param>
+    /// <param name="descriptor">The descriptor id, channel alias included.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>
+    /// The reader (dispose it), or <see langword="null"/> when no blob is stored. The default implementation reads the whole
+    /// blob with <see cref="ReadAsync"/>; <see cref="FileSystemFeatureStore"/> maps a version-3 blob into memory.
+    /// </returns>
+    /// <exception cref="CorruptFeatureBlobException">The blob's header, index or footer fails verification (the default implementation: any part of it).</exception>
+    ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
+        FeatureStoreDefaults.OpenBlobReaderAsync(this, key, descriptor, cancellationToken);
 }

@@ -26,7 +26,7 @@ public sealed class FeatureBlobFormatTests
     internal static readonly string V1FixturePath = Path.Combine(TestContext.CurrentContext.TestDirectory, "Storage", "Features", "Fixtures", "v1-golden.avcf");
 
     /// <summary>The default parameters' canonical text, as stored in a version-2 header (docs/profiles.md).</summary>
-    private const string DefaultParametersText =
+    internal const string DefaultParametersText =
         "audiovis-profile-v1\nwindow_size=2048\nhop_size=512\nfft_size=2048\nwindow=hann\ndb_min=-100\ndb_max=0\n"
         + "band_layout=log\nband_min_hz=20\nband_max_hz=20000\nsample_rate=native\n";
 
@@ -61,9 +61,9 @@ public sealed class FeatureBlobFormatTests
     internal static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     [Test]
-    public async Task EncodeAsync_GoldenBlob_MatchesPinnedBytes()
+    public async Task EncodeV2Async_GoldenBlob_MatchesPinnedBytes()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -109,12 +109,12 @@ public sealed class FeatureBlobFormatTests
     }
 
     [Test]
-    public async Task EncodeAsync_BlobReadFromV1_WritesVersion2WithUnknownParametersAndTime()
+    public async Task EncodeV2Async_BlobReadFromV1_WritesVersion2WithUnknownParametersAndTime()
     {
         await using var stream = File.OpenRead(V1FixturePath);
         var v1 = await FeatureBlobFormat.ReadAsync(stream, "v1", CancellationToken.None);
 
-        var bytes = await FeatureBlobFormat.EncodeAsync(v1, CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(v1, CancellationToken.None);
         using var again = new MemoryStream(bytes);
         var read = await FeatureBlobFormat.ReadAsync(again, "v2", CancellationToken.None);
 
@@ -132,14 +132,14 @@ public sealed class FeatureBlobFormatTests
     [Test]
     public async Task ReadAsync_GoldenBlob_RoundTripsParametersAndTime()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         using var stream = new MemoryStream(bytes);
 
         var read = await FeatureBlobFormat.ReadAsync(stream, "golden", CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(read.Header, Is.EqualTo(Golden().Header));
+            Assert.That(read.Header, Is.EqualTo(Golden().Header.WithFormatVersion(2)));
             Assert.That(read.Header.Parameters, Is.EqualTo(AnalysisParameters.Default));
             Assert.That(read.Header.WrittenAt, Is.EqualTo(GoldenWrittenAt));
             Assert.That(read.Header.WrittenAt!.Value.Offset, Is.EqualTo(TimeSpan.Zero));
@@ -147,7 +147,7 @@ public sealed class FeatureBlobFormatTests
     }
 
     [Test]
-    public async Task EncodeAsync_WrittenAtWithOffset_StoresTheUtcInstant()
+    public async Task EncodeV2Async_WrittenAtWithOffset_StoresTheUtcInstant()
     {
         var local = GoldenWrittenAt.ToOffset(TimeSpan.FromHours(5.5));
         var header = Golden().Header;
@@ -157,7 +157,7 @@ public sealed class FeatureBlobFormatTests
                 header.SampleRate, header.HopSize, header.WindowSize, header.FrameCount, header.ValuesPerFrame, header.Parameters, local),
             Golden().Values.Span);
 
-        var bytes = await FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None);
 
         Assert.That(Sha256(bytes), Is.EqualTo(GoldenSha256));
     }
@@ -165,7 +165,7 @@ public sealed class FeatureBlobFormatTests
     [Test]
     public async Task ReadAsync_TimeWrittenOutOfRangeWithIntactChecksum_ThrowsInvalidHeaderNamingIt()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(bytes.Length - 8 - 24 - 8), -2);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
         using var stream = new MemoryStream(bytes);
@@ -179,7 +179,7 @@ public sealed class FeatureBlobFormatTests
     [Test]
     public async Task ReadAsync_ParametersThatDoNotMatchTheRevisionWithIntactChecksum_ThrowsInvalidHeader()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         var at = Convert.ToHexStringLower(bytes).IndexOf(Convert.ToHexStringLower("fft_size=2048"u8), StringComparison.Ordinal) / 2;
         "fft_size=4096"u8.CopyTo(bytes.AsSpan(at));
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
@@ -194,7 +194,7 @@ public sealed class FeatureBlobFormatTests
     [Test]
     public async Task ReadAsync_ParametersTextNotCanonicalWithIntactChecksum_ThrowsInvalidHeaderNamingIt()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         var at = Convert.ToHexStringLower(bytes).IndexOf(Convert.ToHexStringLower("window=hann"u8), StringComparison.Ordinal) / 2;
         "window=HANN"u8.CopyTo(bytes.AsSpan(at));
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
@@ -216,13 +216,13 @@ public sealed class FeatureBlobFormatTests
     }
 
     [Test]
-    public async Task EncodeAsync_SameBlobTwiceAndEqualBlobBuiltAgain_IdenticalBytes()
+    public async Task EncodeV2Async_SameBlobTwiceAndEqualBlobBuiltAgain_IdenticalBytes()
     {
         var blob = Blob(descriptor: "spectrum.bands32@R", frameCount: 100, valuesPerFrame: 32, seed: 3);
 
-        var first = await FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None);
-        var second = await FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None);
-        var rebuilt = await FeatureBlobFormat.EncodeAsync(
+        var first = await FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None);
+        var second = await FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None);
+        var rebuilt = await FeatureBlobFormat.EncodeV2Async(
             Blob(descriptor: "spectrum.bands32@R", frameCount: 100, valuesPerFrame: 32, seed: 3), CancellationToken.None);
 
         Assert.That(second, Is.EqualTo(first));
@@ -230,11 +230,11 @@ public sealed class FeatureBlobFormatTests
     }
 
     [Test]
-    public async Task EncodeAsync_FollowsTheDocumentedLayout()
+    public async Task EncodeV2Async_FollowsTheDocumentedLayout()
     {
         // An independent reading of the layout in docs/feature-blobs.md.
         var blob = Golden();
-        var bytes = await FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None);
         var at = 0;
 
         using (Assert.EnterMultipleScope())
@@ -269,12 +269,12 @@ public sealed class FeatureBlobFormatTests
     public async Task ReadAsync_EncodedBlob_RoundTrips()
     {
         var blob = Blob(descriptor: "mfcc@ch12", frameCount: 40000, valuesPerFrame: 13, seed: 0.5f);
-        var bytes = await FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None);
         using var stream = new MemoryStream(bytes);
 
         var read = await FeatureBlobFormat.ReadAsync(stream, "test", CancellationToken.None);
 
-        Assert.That(read.Header, Is.EqualTo(blob.Header));
+        Assert.That(read.Header, Is.EqualTo(blob.Header.WithFormatVersion(2)));
         Assert.That(Bits(read), Is.EqualTo(Bits(blob)));
     }
 
@@ -297,11 +297,11 @@ public sealed class FeatureBlobFormatTests
 
         blobs.Sample(blob =>
         {
-            var bytes = FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            var again = FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            var bytes = FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            var again = FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             using var stream = new MemoryStream(bytes);
             var read = FeatureBlobFormat.ReadAsync(stream, "property", CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            return bytes.AsSpan().SequenceEqual(again) && read.Header.Equals(blob.Header) && Bits(read).SequenceEqual(Bits(blob));
+            return bytes.AsSpan().SequenceEqual(again) && read.Header.Equals(blob.Header.WithFormatVersion(2)) && Bits(read).SequenceEqual(Bits(blob));
         });
 
         static bool HasLoneSurrogate(string text)
@@ -328,14 +328,14 @@ public sealed class FeatureBlobFormatTests
         var blob = Blob(key: new CacheKey("bad\uD800.wav", "default"));
 
         Assert.That(
-            async () => await FeatureBlobFormat.EncodeAsync(blob, CancellationToken.None),
+            async () => await FeatureBlobFormat.EncodeV2Async(blob, CancellationToken.None),
             Throws.ArgumentException.With.Message.Contains("lone surrogate").And.Message.Contains("bad"));
     }
 
     [Test]
     public async Task ReadAsync_StreamEndsBeforeItsLength_ThrowsTruncated()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         using var stream = new ShrinkingStream(bytes);
 
         var e = await Assert.ThrowsAsync<CorruptFeatureBlobException>(async () => await FeatureBlobFormat.ReadAsync(stream, "shrinking", CancellationToken.None));
@@ -360,14 +360,14 @@ public sealed class FeatureBlobFormatTests
     [Test]
     public async Task CheckStructureAsync_SoundBlob_ReturnsTheHeaderAfterReadingOnlyThePreambleAndHeader()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         using var stream = new MemoryStream(bytes, writable: false);
 
         var header = await FeatureBlobFormat.CheckStructureAsync(stream, "memory:golden", CancellationToken.None);
 
         Assert.Multiple(() =>
         {
-            Assert.That(header, Is.EqualTo(Golden().Header));
+            Assert.That(header, Is.EqualTo(Golden().Header.WithFormatVersion(2)));
             Assert.That(stream.Position, Is.LessThan(bytes.Length - (4L * Golden().Header.FrameCount * Golden().Header.ValuesPerFrame)), "the values are not read");
         });
     }
@@ -375,7 +375,7 @@ public sealed class FeatureBlobFormatTests
     [Test]
     public async Task CheckStructureAsync_FlippedValueBit_IsNotFound_ButVerifyAsyncFindsIt()
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         bytes[^(FeatureBlobFormat.ChecksumLength + 1)] ^= 0x10;
 
         var header = await FeatureBlobFormat.CheckStructureAsync(new MemoryStream(bytes), "memory:golden", CancellationToken.None);
@@ -392,7 +392,7 @@ public sealed class FeatureBlobFormatTests
     [TestCase(-4, FeatureBlobCorruption.ChecksumMismatch)]
     public async Task CheckStructureAsync_LengthDisagreesWithTheHeader_Throws(int cut, FeatureBlobCorruption expected)
     {
-        var bytes = await FeatureBlobFormat.EncodeAsync(Golden(), CancellationToken.None);
+        var bytes = await FeatureBlobFormat.EncodeV2Async(Golden(), CancellationToken.None);
         byte[] changed = cut > 0 ? bytes[..^cut] : [.. bytes, .. new byte[-cut]];
 
         var ex = await Assert.ThrowsAsync<CorruptFeatureBlobException>(async () => await FeatureBlobFormat.CheckStructureAsync(new MemoryStream(changed), "memory:golden", CancellationToken.None));

@@ -15,7 +15,6 @@ public sealed class FeatureBlobHeaderTests
         yield return Case("windowSize", () => Make(windowSize: -4));
         yield return Case("frameCount", () => Make(frameCount: -1));
         yield return Case("valuesPerFrame", () => Make(valuesPerFrame: 0));
-        yield return Case("frameCount", () => Make(frameCount: 1 << 20, valuesPerFrame: 512));
         yield return Case("sourceContentHash", () => Make(sourceContentHash: " "));
         yield return Case("calculatorId", () => Make(calculatorId: ""));
         yield return Case("key", () => Make(key: default(CacheKey)));
@@ -30,11 +29,12 @@ public sealed class FeatureBlobHeaderTests
     }
 
     [Test]
-    public void Constructor_TooManyValues_MessageNamesTheCounts()
+    public void Constructor_MoreValuesThanTheOldTwoToThe28Limit_IsAHeader_WithA64BitValueCount()
     {
-        Assert.That(
-            () => Make(frameCount: 1 << 20, valuesPerFrame: 512),
-            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("1048576 frames × 512 values").And.Message.Contains("268435456"));
+        // Version 3 has no value limit short of the file system's (issue #10); the count no longer fits an int.
+        var header = Make(frameCount: int.MaxValue, valuesPerFrame: 1025);
+
+        Assert.That(header.ValueCount, Is.EqualTo((long)int.MaxValue * 1025));
     }
 
     [Test]
@@ -54,7 +54,7 @@ public sealed class FeatureBlobHeaderTests
         var header = Header(frameCount: 7, valuesPerFrame: 32);
 
         Assert.That(header.ValueCount, Is.EqualTo(224));
-        Assert.That(header.FormatVersion, Is.EqualTo(FeatureBlobHeader.CurrentFormatVersion).And.EqualTo(2));
+        Assert.That(header.FormatVersion, Is.EqualTo(FeatureBlobHeader.CurrentFormatVersion).And.EqualTo(3));
     }
 
     [Test]

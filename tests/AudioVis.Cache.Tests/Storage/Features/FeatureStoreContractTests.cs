@@ -9,7 +9,7 @@ namespace AudioVis.Cache.Tests.Storage.Features;
 public abstract class FeatureStoreContractTests
 {
     /// <summary>The blob whose stored bytes are pinned: SHA-256 of its encoding (see FeatureBlobFormatTests).</summary>
-    private const string GoldenSha256 = FeatureBlobFormatTests.GoldenSha256;
+    private const string GoldenSha256 = FeatureBlobFormatV3Tests.GoldenSha256;
 
     protected IFeatureStore Store { get; private set; } = null!;
 
@@ -284,7 +284,7 @@ public abstract class FeatureStoreContractTests
         await Store.WriteAsync(Golden());
         await Store.WriteAsync(Blob(descriptor: "rms@R", seed: 2));
         var bytes = GetStoredBytes(Key, DescriptorId.Parse("rms@L"));
-        bytes[^10] ^= 0x01;
+        bytes[FeatureBlobFormat.PreambleLength + 1] ^= 0x01; // a value byte (format version 3: values from byte 8)
         SetStoredBytes(Key, DescriptorId.Parse("rms@L"), bytes);
 
         var entries = await ScanAsync();

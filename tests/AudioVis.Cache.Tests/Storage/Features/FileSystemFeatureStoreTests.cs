@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using AudioVis.Cache.Descriptors;
@@ -18,33 +17,42 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
 
     public static IEnumerable<TestCaseData> Corruptions()
     {
-        // Offsets follow docs/feature-blobs.md: 8-byte preamble, then the track reference string at 8.
-        yield return Case("flipped value byte", b => b[^10] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "checksum");
-        yield return Case("flipped checksum byte", b => b[^1] ^= 0x80, FeatureBlobCorruption.ChecksumMismatch, "checksum");
-        yield return Case("flipped track reference byte", b => b[10] ^= 0x20, FeatureBlobCorruption.ChecksumMismatch, "checksum");
-        yield return Case("flipped frame count byte", b => b[HeaderIntOffset(b, 4)] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "declares 2 frames");
-        yield return Case("flipped header length", b => b[6] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "checksum");
+        // Offsets follow docs/feature-blobs.md, version 3: 8-byte preamble, the values from byte 8, the index, the header,
+        // and the 32-byte footer (index offset, chunk count, header length, reserved, checksum).
+        yield return Case("flipped value byte", b => b[9] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "chunk 0 of 1 (frames 0…2");
+        yield return Case("flipped footer checksum byte", b => b[^1] ^= 0x80, FeatureBlobCorruption.ChecksumMismatch, "footer's checksum");
+        yield return Case("flipped index checksum byte", b => b[V3Bytes.IndexOffset(b) + 9] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "footer's checksum");
+        yield return Case("flipped track reference byte", b => b[V3Bytes.HeaderOffset(b) + 2] ^= 0x20, FeatureBlobCorruption.ChecksumMismatch, "footer's checksum");
+        yield return Case("flipped frame count byte", b => b[V3Bytes.HeaderIntOffset(b, 4)] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "footer's checksum");
+        yield return Case("flipped reserved preamble byte", b => b[6] ^= 0x01, FeatureBlobCorruption.ChecksumMismatch, "footer's checksum");
+        yield return Case("flipped footer chunk count", b => b[^24] ^= 0x01, FeatureBlobCorruption.Truncated, "does not fit");
+        yield return Case("flipped footer header length", b => b[^16] ^= 0x01, FeatureBlobCorruption.Truncated, "does not fit");
         yield return Case("wrong magic", b => b[0] = (byte)'X', FeatureBlobCorruption.BadMagic, "AVCF");
-        yield return Case("future version", b => b[4] = 3, FeatureBlobCorruption.UnsupportedVersion, "version is 3");
-        yield return Resize("truncated by 5 bytes", b => b[..^5], FeatureBlobCorruption.Truncated, "should be");
-        yield return Resize("truncated inside the header", b => b[..20], FeatureBlobCorruption.Truncated, "bytes long");
+        yield return Case("future version", b => b[4] = 4, FeatureBlobCorruption.UnsupportedVersion, "version is 4");
+        yield return Resize("truncated by 5 bytes", b => b[..^5], FeatureBlobCorruption.Truncated, "cut short");
+        yield return Resize("truncated inside the values", b => b[..20], FeatureBlobCorruption.Truncated, "bytes long");
         yield return Resize("zero-length file", _ => [], FeatureBlobCorruption.Truncated, "empty (0 bytes)");
-        yield return Resize("trailing byte", b => [.. b, 0], FeatureBlobCorruption.ChecksumMismatch, "checksum");
+        yield return Resize("trailing byte", b => [.. b, 0], FeatureBlobCorruption.Truncated, "does not fit");
         yield return Resize(
             "intact checksum, frame count too high",
-            b => WithChecksum(b, x => BinaryPrimitives.WriteInt32LittleEndian(x.AsSpan(HeaderIntOffset(x, 4)), 4)),
+            b => V3Bytes.WithFooterChecksum(b, x => BinaryPrimitives.WriteInt32LittleEndian(x.AsSpan(V3Bytes.HeaderIntOffset(x, 4)), 4)),
             FeatureBlobCorruption.ValueCountMismatch,
-            "declares 4 frames × 2 values per frame = 8 values");
+            "declares 4 frames × 2 values per frame");
         yield return Resize(
             "intact checksum, invalid descriptor id",
-            b => WithChecksum(b, x => x[Array.IndexOf(x, (byte)'@') - 1] = (byte)'S'),
+            b => V3Bytes.WithFooterChecksum(b, x => x[Array.LastIndexOf(x, (byte)'@') - 1] = (byte)'S'),
             FeatureBlobCorruption.InvalidHeader,
             "descriptor id");
         yield return Resize(
             "intact checksum, zero sample rate",
-            b => WithChecksum(b, x => BinaryPrimitives.WriteInt32LittleEndian(x.AsSpan(HeaderIntOffset(x, 1)), 0)),
+            b => V3Bytes.WithFooterChecksum(b, x => BinaryPrimitives.WriteInt32LittleEndian(x.AsSpan(V3Bytes.HeaderIntOffset(x, 1)), 0)),
             FeatureBlobCorruption.InvalidHeader,
             "sampleRate");
+        yield return Resize(
+            "intact checksum, index entry at the wrong offset",
+            b => V3Bytes.WithFooterChecksum(b, x => x[V3Bytes.IndexOffset(x)] ^= 0x04),
+            FeatureBlobCorruption.InvalidHeader,
+            "index entry 0 places chunk 0 at byte 12, not 8");
 
         static TestCaseData Case(string name, Action<byte[]> mutate, FeatureBlobCorruption reason, string detail) =>
             Resize(name, b => { mutate(b); return b; }, reason, detail);
@@ -467,25 +475,6 @@ public sealed class FileSystemFeatureStoreTests : FeatureStoreContractTests
         var path = FileStore.GetBlobPath(key, descriptor);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
-    }
-
-    /// <summary>The offset of one of the six i32 header fields: after three strings, the 32-byte revision hash and two more strings.</summary>
-    private static int HeaderIntOffset(byte[] bytes, int field)
-    {
-        var at = 8;
-        for (var i = 0; i < 5; i++)
-        {
-            at += 2 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at)) + (i == 2 ? 32 : 0);
-        }
-
-        return at + (4 * field);
-    }
-
-    private static byte[] WithChecksum(byte[] bytes, Action<byte[]> edit)
-    {
-        edit(bytes);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8), XxHash3.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
-        return bytes;
     }
 
     private string[] TempFiles() =>

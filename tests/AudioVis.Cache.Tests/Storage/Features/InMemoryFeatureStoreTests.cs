@@ -18,7 +18,7 @@ public sealed class InMemoryFeatureStoreTests : FeatureStoreContractTests
         await store.WriteAsync(blob);
         await store.WriteAsync(Blob(descriptor: "rms@R"));
         var bytes = store.GetStoredBytes(Key, blob.Header.Descriptor)!;
-        bytes[^12] ^= 0x40;
+        bytes[FeatureBlobFormat.PreambleLength + 2] ^= 0x40; // a value byte (format version 3: values from byte 8)
         store.SetStoredBytes(Key, blob.Header.Descriptor, bytes);
 
         var e = await Assert.ThrowsAsync<CorruptFeatureBlobException>(async () => await store.ReadAsync(Key, blob.Header.Descriptor));
@@ -95,7 +95,7 @@ public sealed class InMemoryFeatureStoreTests : FeatureStoreContractTests
     public async Task QuarantineAsync_CorruptBytes_KeepsThemInTheQuarantineList()
     {
         var bytes = GetStoredBytesOf(Golden());
-        bytes[^10] ^= 0x01;
+        bytes[FeatureBlobFormat.PreambleLength + 1] ^= 0x01; // a value byte (format version 3: values from byte 8)
         var memory = (InMemoryFeatureStore)Store;
         memory.SetStoredBytes(Key, DescriptorId.Parse("rms@L"), bytes);
 
