@@ -13,6 +13,7 @@ using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
 using AudioVis.Cache.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -119,7 +120,7 @@ public static class AudioVisCacheServiceCollectionExtensions
             return maintenance;
         });
         AddRegeneration(services);
-        // The diagnostics feature flag (issue #11) is not wired yet: the banner is always enabled.
+        services.TryAddSingleton<IDiagnosticsFeatureGate>(sp => new ConfigurationDiagnosticsFeatureGate(sp.GetService<IConfiguration>()));
         services.TryAddSingleton(sp => new AudioVisCacheMetrics(
             sp.GetService<IMeterFactory>(),
             sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.EnableTelemetry));
@@ -129,7 +130,7 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IAnalysisAvailability>(),
             sp.GetRequiredService<IExportCoordinator>(),
             sp.GetRequiredService<IAnalysisProfileRegistry>(),
-            static () => true,
+            sp.GetRequiredService<IDiagnosticsFeatureGate>(),
             sp.GetRequiredService<ILogger<CacheBanner>>()));
         services.TryAddSingleton<ICacheBanner>(sp => sp.GetRequiredService<CacheBanner>());
         services.TryAddSingleton<IDiagnosticsPanel>(sp => new DiagnosticsPanel(
@@ -138,6 +139,7 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<CacheBanner>(),
             sp.GetRequiredService<IAnalysisProfileRegistry>(),
             sp.GetRequiredService<IDiagnosticsPreferenceStore>(),
+            sp.GetRequiredService<IDiagnosticsFeatureGate>(),
             sp.GetRequiredService<AudioVisCacheMetrics>()));
         services.TryAddSingleton<IDiagnosticsPreferenceStore>(sp => new JsonFileDiagnosticsPreferenceStore(
             sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.DiagnosticsPreferencesPath is { } path ? Path.GetFullPath(path) : JsonFileDiagnosticsPreferenceStore.DefaultPath,
@@ -193,6 +195,21 @@ public static class AudioVisCacheServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IDiagnosticsPreferenceStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces how the diagnostics feature flag (<see cref="IDiagnosticsFeatureGate.FlagName"/>) is read (by default from
+    /// <c>IConfiguration</c>), e.g. with a gate over Microsoft.FeatureManagement's <c>IFeatureManager</c> for rollouts with filters.
+    /// </summary>
+    /// <typeparam name="TGate">The gate type; resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseDiagnosticsFeatureGate<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TGate>(this IAudioVisCacheBuilder builder)
+        where TGate : class, IDiagnosticsFeatureGate
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDiagnosticsFeatureGate, TGate>());
         return builder;
     }
 

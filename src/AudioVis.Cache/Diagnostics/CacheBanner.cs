@@ -16,7 +16,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
     private readonly IAnalysisAvailability _availability;
     private readonly IExportCoordinator _exports;
     private readonly IAnalysisProfileRegistry _profiles;
-    private readonly Func<bool> _enabled;
+    private readonly IDiagnosticsFeatureGate _featureGate;
     private readonly SubscriberList<BannerViewModel> _subscribers;
     private readonly IDisposable[] _subscriptions;
     private BannerViewModel _current = BannerViewModel.Hidden;
@@ -27,14 +27,14 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         IAnalysisAvailability availability,
         IExportCoordinator exports,
         IAnalysisProfileRegistry profiles,
-        Func<bool> enabled,
+        IDiagnosticsFeatureGate featureGate,
         ILogger<CacheBanner> logger)
     {
         _scheduler = scheduler;
         _availability = availability;
         _exports = exports;
         _profiles = profiles;
-        _enabled = enabled;
+        _featureGate = featureGate;
         _subscribers = new SubscriberList<BannerViewModel>(logger, nameof(ICacheBanner));
         _subscriptions =
         [
@@ -117,7 +117,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
                 _exports.IsExportInProgress,
                 _profiles.Profiles,
                 null,
-                _enabled()));
+                _featureGate.IsEnabled));
             if (banner.Equals(_current))
             {
                 return;

@@ -12,16 +12,29 @@ internal sealed class DiagnosticsPanel(
     CacheBanner banner,
     IAnalysisProfileRegistry profiles,
     IDiagnosticsPreferenceStore preferenceStore,
+    IDiagnosticsFeatureGate featureGate,
     AudioVisCacheMetrics metrics) : IDiagnosticsPanel
 {
+    private static readonly DiagnosticsPanelViewModel Empty = new([]);
+
     public ValueTask<DiagnosticsPanelViewModel> OpenAsync(CancellationToken cancellationToken = default)
     {
+        if (!featureGate.IsEnabled)
+        {
+            return ValueTask.FromResult(Empty);
+        }
+
         metrics.DiagnosticsOpened();
         return GetAsync(null, cancellationToken);
     }
 
     public async ValueTask<DiagnosticsPanelViewModel> GetAsync(DiagnosticsPreferences? preferences = null, CancellationToken cancellationToken = default)
     {
+        if (!featureGate.IsEnabled)
+        {
+            return Empty;
+        }
+
         preferences ??= await preferenceStore.LoadAsync(cancellationToken).ConfigureAwait(false);
         var diffs = scheduler.GetLatestDiffs();
         var records = new Dictionary<CacheKey, IReadOnlyList<CacheMetadataRecord>>(diffs.Count);

@@ -3,7 +3,8 @@ namespace AudioVis.Cache.Diagnostics;
 /// <summary>
 /// The diagnostics panel's content, composed on demand from the diff scheduler's latest diffs, the cache metadata store
 /// (last analysis times) and the regeneration jobs in progress. Call it when the panel opens and when
-/// <see cref="ICacheBanner"/> or a diff changes while it is open.
+/// <see cref="ICacheBanner"/> or a diff changes while it is open. While the diagnostics feature flag is off
+/// (<see cref="IDiagnosticsFeatureGate"/>), the panel is empty and its opening is not counted.
 /// </summary>
 public interface IDiagnosticsPanel
 {
