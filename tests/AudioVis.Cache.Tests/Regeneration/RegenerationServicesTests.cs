@@ -181,9 +181,9 @@ public sealed class RegenerationServicesTests
 
         Assert.That(result.Failures, Is.EqualTo(new[]
         {
-            "MaxDegreeOfParallelism: The field MaxDegreeOfParallelism must be between 1 and 1024.",
-            "MaxAttempts: The field Retry.MaxAttempts must be between 1 and 100.",
-            "BackoffMultiplier: The field Retry.BackoffMultiplier must be between 1 and 100.",
+            "MaxDegreeOfParallelism: The field RegenerationOptions.MaxDegreeOfParallelism must be between 1 and 1024.",
+            "MaxAttempts: The field RegenerationOptions.Retry.MaxAttempts must be between 1 and 100.",
+            "BackoffMultiplier: The field RegenerationOptions.Retry.BackoffMultiplier must be between 1 and 100.",
         }));
     }
 
