@@ -59,31 +59,33 @@ internal sealed class SourceFingerprintCache : IDisposable
         Version(typeof(NLayer.MpegFile)),
         Version(typeof(NVorbis.VorbisReader)));
 
-    public bool TryGet(string trackRef, string token, out string contentHash)
+    public bool TryGet(string trackRef, string token, out string contentHash, out double? durationSeconds)
     {
         lock (_gate)
         {
             if (_entries.TryGetValue(trackRef, out var entry) && string.Equals(entry.Token, token, StringComparison.Ordinal))
             {
                 contentHash = entry.ContentHash;
+                durationSeconds = entry.DurationSeconds;
                 return true;
             }
         }
 
         contentHash = string.Empty;
+        durationSeconds = null;
         return false;
     }
 
-    public void Set(string trackRef, string token, string contentHash)
+    public void Set(string trackRef, string token, string contentHash, double? durationSeconds)
     {
         lock (_gate)
         {
-            if (_entries.TryGetValue(trackRef, out var existing) && existing.Token == token && existing.ContentHash == contentHash)
+            if (_entries.TryGetValue(trackRef, out var existing) && existing.Token == token && existing.ContentHash == contentHash && existing.DurationSeconds == durationSeconds)
             {
                 return;
             }
 
-            _entries[trackRef] = new FingerprintEntry { Token = token, ContentHash = contentHash, Sequence = ++_sequence };
+            _entries[trackRef] = new FingerprintEntry { Token = token, ContentHash = contentHash, DurationSeconds = durationSeconds, Sequence = ++_sequence };
             if (_entries.Count > Capacity)
             {
                 foreach (var oldest in _entries.OrderBy(e => e.Value.Sequence).Take(_entries.Count - Capacity).Select(e => e.Key).ToArray())
@@ -221,6 +223,9 @@ internal sealed class FingerprintEntry
 
     [JsonRequired]
     public string ContentHash { get; init; } = string.Empty;
+
+    /// <summary>Gets the length of the track's audio in seconds, when known (for cost estimates).</summary>
+    public double? DurationSeconds { get; init; }
 
     /// <summary>Gets the order entries were set in, for eviction.</summary>
     public long Sequence { get; init; }

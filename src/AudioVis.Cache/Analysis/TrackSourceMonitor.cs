@@ -17,7 +17,7 @@ namespace AudioVis.Cache.Analysis;
 /// <see cref="SourceFingerprintCache"/>) decodes it, at most <see cref="SourceIdentityOptions.MaxConcurrentHashes"/> at once.</para>
 /// <para>The differ reads <see cref="GetStatus"/>, a dictionary lookup under a lock: no I/O, no allocation.</para>
 /// </remarks>
-internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHashProvider, IDisposable
+internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHashProvider, ITrackDurations, IDisposable
 {
     private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
@@ -112,6 +112,23 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         {
             return _tracks.TryGetValue(trackRef, out var track) ? track.Status : TrackSourceStatus.Unknown;
         }
+    }
+
+    /// <inheritdoc/>
+    public bool TryGetDuration(string trackRef, out TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(trackRef);
+        lock (_gate)
+        {
+            if (_tracks.TryGetValue(trackRef, out var track) && track.DurationSeconds is { } seconds)
+            {
+                duration = TimeSpan.FromSeconds(seconds);
+                return true;
+            }
+        }
+
+        duration = default;
+        return false;
     }
 
     /// <inheritdoc/>
@@ -529,9 +546,9 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                 return null;
             }
 
-            if (_fingerprints.TryGet(track.TrackRef, token, out var remembered))
+            if (_fingerprints.TryGet(track.TrackRef, token, out var remembered, out var rememberedSeconds))
             {
-                return new CheckOutcome(TrackSourceStatus.Known(remembered), token, DecodeFailed: false);
+                return new CheckOutcome(TrackSourceStatus.Known(remembered), token, DecodeFailed: false, rememberedSeconds);
             }
         }
 
@@ -544,10 +561,12 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         try
         {
             string hash;
+            double seconds;
             using (var source = _resolver.Open(track.TrackRef))
             {
                 // ComputeAsync decodes synchronously on this (pool) thread.
                 hash = AudioContentHasher.ComputeAsync(source, stop).AsTask().GetAwaiter().GetResult();
+                seconds = source.FrameCount / (double)source.SampleRate;
             }
 
             Interlocked.Increment(ref _decodeCount);
@@ -567,7 +586,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                 return CheckOutcome.Again; // written while it was being hashed: hash the new content
             }
 
-            return new CheckOutcome(TrackSourceStatus.Known(hash), token, DecodeFailed: false);
+            return new CheckOutcome(TrackSourceStatus.Known(hash), token, DecodeFailed: false, seconds);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -609,9 +628,10 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                     track.Failures = 0;
                     track.FailedToken = null;
                     track.RetryAt = DateTimeOffset.MinValue;
+                    track.DurationSeconds = outcome.DurationSeconds ?? track.DurationSeconds;
                     if (outcome.Token is { } token)
                     {
-                        _fingerprints.Set(track.TrackRef, token, status.ContentHash!);
+                        _fingerprints.Set(track.TrackRef, token, status.ContentHash!, track.DurationSeconds);
                     }
                 }
                 else if (outcome.DecodeFailed || transient)
@@ -698,7 +718,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
     private const string MissingToken = "\0missing";
 
     /// <summary>The result of one check; the two singletons ask for another run now or at <see cref="TrackWatch.RetryAt"/>.</summary>
-    private sealed record CheckOutcome(TrackSourceStatus Status, string? Token, bool DecodeFailed)
+    private sealed record CheckOutcome(TrackSourceStatus Status, string? Token, bool DecodeFailed, double? DurationSeconds = null)
     {
         public static readonly CheckOutcome Again = new(TrackSourceStatus.Unknown, null, false);
 
@@ -730,6 +750,9 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         public string? FailedToken { get; set; }
 
         public int Failures { get; set; }
+
+        /// <summary>Gets or sets the length of the track's audio in seconds, learnt when it was hashed.</summary>
+        public double? DurationSeconds { get; set; }
 
         /// <summary>Gets or sets the file's length and write time when its fingerprint was last computed; only the running check uses it.</summary>
         public (long Length, long Ticks)? Stat { get; set; }

@@ -131,7 +131,15 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IExportCoordinator>(),
             sp.GetRequiredService<IAnalysisProfileRegistry>(),
             sp.GetRequiredService<IDiagnosticsFeatureGate>(),
+            sp.GetRequiredService<RegenerationCostEstimator>(),
             sp.GetRequiredService<ILogger<CacheBanner>>()));
+        services.TryAddSingleton(sp => new RegenerationCostEstimator(
+            sp.GetRequiredService<IHistoryStore>(),
+            // Only the source monitor knows track lengths; a host's own hash provider means no estimate.
+            sp.GetRequiredService<ITrackSourceHashProvider>() as ITrackDurations ?? NoTrackDurations.Instance,
+            sp.GetRequiredService<IOptions<RegenerationOptions>>().Value.MaxDegreeOfParallelism,
+            sp.GetRequiredService<IRegenerationQueue>(),
+            sp.GetRequiredService<ILogger<RegenerationCostEstimator>>()));
         services.TryAddSingleton<ICacheBanner>(sp => sp.GetRequiredService<CacheBanner>());
         services.TryAddSingleton<IDiagnosticsPanel>(sp => new DiagnosticsPanel(
             sp.GetRequiredService<IDiffScheduler>(),

@@ -17,6 +17,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
     private readonly IExportCoordinator _exports;
     private readonly IAnalysisProfileRegistry _profiles;
     private readonly IDiagnosticsFeatureGate _featureGate;
+    private readonly RegenerationCostEstimator? _estimator;
     private readonly SubscriberList<BannerViewModel> _subscribers;
     private readonly IDisposable[] _subscriptions;
     private BannerViewModel _current = BannerViewModel.Hidden;
@@ -28,8 +29,10 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         IExportCoordinator exports,
         IAnalysisProfileRegistry profiles,
         IDiagnosticsFeatureGate featureGate,
+        RegenerationCostEstimator? estimator,
         ILogger<CacheBanner> logger)
     {
+        _estimator = estimator;
         _scheduler = scheduler;
         _availability = availability;
         _exports = exports;
@@ -42,6 +45,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
             queue.Subscribe(OnJobChanged),
             availability.Subscribe(_ => Recompose()),
             exports.Subscribe(_ => Recompose()),
+            estimator?.Subscribe(_ => Recompose()) ?? EmptyDisposable.Instance,
         ];
         Recompose();
     }
@@ -110,13 +114,14 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         BannerViewModel banner;
         lock (_gate)
         {
+            var diffs = _scheduler.GetLatestDiffs();
             banner = BannerComposer.Compose(new BannerInputs(
-                _scheduler.GetLatestDiffs(),
+                diffs,
                 [.. _activeJobs.Values],
                 _availability.IsAvailable,
                 _exports.IsExportInProgress,
                 _profiles.Profiles,
-                null,
+                _estimator?.Estimate(diffs),
                 _featureGate.IsEnabled));
             if (banner.Equals(_current))
             {
@@ -127,5 +132,14 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         }
 
         _subscribers.Raise(banner);
+    }
+
+    private sealed class EmptyDisposable : IDisposable
+    {
+        public static readonly EmptyDisposable Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "The diagnostics preferences in {Path} were ignored ({Reason}); the panel uses the defaults until they are saved again.")]
     public static partial void PreferencesIgnored(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "The cost preview could not read the regeneration history; the banner shows no estimate until the next regeneration.")]
+    public static partial void CostEstimateFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Regeneration job {JobId} for {TrackRef} / {AnalysisProfileId} failed after {Attempts} attempt(s).")]
     public static partial void JobFailed(ILogger logger, long jobId, string trackRef, string analysisProfileId, int attempts, Exception exception);
 

@@ -1,5 +1,8 @@
 using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Diagnostics;
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.Intents;
+using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Tests.TestSupport;
@@ -52,6 +55,50 @@ public sealed class CacheBannerTests
                 Assert.That(seen.Zip(seen.Skip(1)).All(p => !p.First.Equals(p.Second)), Is.True, "raised only when the banner changed");
                 Assert.That(seen[^1].State, Is.EqualTo(BannerState.Hidden));
             }
+        });
+    }
+}
+
+/// <summary>The banner's cost preview end to end: a real file, the real analyzer, then a profile edit.</summary>
+public sealed class CacheBannerEstimateTests
+{
+    [Test]
+    public async Task AfterOneRegeneration_TheBannerEstimatesTheNext()
+    {
+        using var folder = new AudioVis.Cache.Tests.Analysis.AudioAnalyzerTests.TempFolder();
+        AudioVis.Cache.Tests.Integration.SourceIdentityEndToEndTests.WriteWav(Path.Combine(folder.Path, "a.wav"), seconds: 4, amplitude: 0.5f);
+        var services = new ServiceCollection();
+        services.AddAudioVisCache(o =>
+        {
+            o.AudioRoot = folder.Path;
+            o.Profiles.Add(new AnalysisProfile("p", AnalysisParameters.Default, "Profile P"));
+        }).UseDiagnosticsPreferenceStore<InMemoryDiagnosticsPreferenceStore>();
+        await using var provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<IAnalysisIntentBus>();
+        var scheduler = provider.GetRequiredService<IDiffScheduler>();
+        var banner = provider.GetRequiredService<ICacheBanner>();
+        bus.Publish(AnalysisIntent.Create("meter", "a.wav", "p", ["rms", "spectral.centroid"], DateTimeOffset.UnixEpoch));
+        await provider.GetRequiredService<ITrackSourceMonitor>().WhenIdleAsync();
+        var first = (await scheduler.RunFrameAsync()).Single();
+        var beforeAnyJob = banner.Current;
+        await provider.GetRequiredService<IRegenerationQueue>().RegenerateAll([first]).Single().Completion;
+        await scheduler.RunFrameAsync();
+
+        provider.GetRequiredService<IAnalysisProfileRegistry>().Replace(new AnalysisProfile("p", AnalysisParameters.Default with { HopSize = 256 }, "Profile P"));
+        await scheduler.RunFrameAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (banner.Current.EstimatedDuration is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var stale = banner.Current;
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeAnyJob.EstimatedDuration, Is.Null, "no history yet: no estimate");
+            Assert.That(stale.State, Is.EqualTo(BannerState.NeedsRegeneration));
+            Assert.That(stale.EstimatedDuration, Is.Not.Null.And.GreaterThan(TimeSpan.Zero));
+            Assert.That(stale.Message, Does.Contain("Estimated time: "));
         });
     }
 }
