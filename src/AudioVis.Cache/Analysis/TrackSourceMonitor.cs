@@ -427,9 +427,24 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         }
         else
         {
-            track.DueTimer ??= _time.CreateTimer(static state => ((TrackWatch)state!).Monitor!.OnDue((TrackWatch)state), track.WithMonitor(this), delay, Timeout.InfiniteTimeSpan);
+            ArmLocked(track, delay);
         }
     }
+
+    /// <summary>
+    /// Schedules a check of <paramref name="track"/> after <paramref name="delay"/>, unless one is already due; a delay that has
+    /// already passed (the clock moved on since it was computed) checks at once.
+    /// </summary>
+    private void ArmLocked(TrackWatch track, TimeSpan delay) =>
+        track.DueTimer ??= _time.CreateTimer(
+            static state =>
+            {
+                var (monitor, due) = ((TrackSourceMonitor, TrackWatch))state!;
+                monitor.OnDue(due);
+            },
+            (this, track),
+            delay < TimeSpan.Zero ? TimeSpan.Zero : delay,
+            Timeout.InfiniteTimeSpan);
 
     private void OnDue(TrackWatch track)
     {
@@ -617,7 +632,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
             }
             else if (ReferenceEquals(outcome, CheckOutcome.RetryLater))
             {
-                track.DueTimer ??= _time.CreateTimer(static state => ((TrackWatch)state!).Monitor!.OnDue((TrackWatch)state), track.WithMonitor(this), track.RetryAt - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+                ArmLocked(track, track.RetryAt - _time.GetUtcNow());
             }
             else if (outcome is not null)
             {
@@ -646,7 +661,7 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
                     // A locked or unreachable file is retried as it is (with back-off), not only when it changes.
                     track.FailedToken = null;
                     track.Stat = null;
-                    track.DueTimer ??= _time.CreateTimer(static state => ((TrackWatch)state!).Monitor!.OnDue((TrackWatch)state), track.WithMonitor(this), track.RetryAt - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+                    ArmLocked(track, track.RetryAt - _time.GetUtcNow());
                 }
 
                 track.Token = outcome.Token;
@@ -734,8 +749,6 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
 
         public CancellationTokenSource Stop { get; } = new();
 
-        public TrackSourceMonitor? Monitor { get; private set; }
-
         public string? Path { get; set; }
 
         /// <summary>Gets or sets a value indicating whether the first check found the file and watched it; only the running check uses it.</summary>
@@ -768,12 +781,6 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
         public bool Forced { get; set; }
 
         public bool PendingCounted { get; set; }
-
-        public TrackWatch WithMonitor(TrackSourceMonitor monitor)
-        {
-            Monitor = monitor;
-            return this;
-        }
 
         public void StopLocked()
         {

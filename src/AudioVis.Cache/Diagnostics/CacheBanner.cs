@@ -17,7 +17,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
     private readonly IExportCoordinator _exports;
     private readonly IAnalysisProfileRegistry _profiles;
     private readonly IDiagnosticsFeatureGate _featureGate;
-    private readonly RegenerationCostEstimator? _estimator;
+    private readonly RegenerationCostEstimator _estimator;
     private readonly SubscriberList<BannerViewModel> _subscribers;
     private readonly IDisposable[] _subscriptions;
     private BannerViewModel _current = BannerViewModel.Hidden;
@@ -29,7 +29,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         IExportCoordinator exports,
         IAnalysisProfileRegistry profiles,
         IDiagnosticsFeatureGate featureGate,
-        RegenerationCostEstimator? estimator,
+        RegenerationCostEstimator estimator,
         ILogger<CacheBanner> logger)
     {
         _estimator = estimator;
@@ -45,7 +45,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
             queue.Subscribe(OnJobChanged),
             availability.Subscribe(_ => Recompose()),
             exports.Subscribe(_ => Recompose()),
-            estimator?.Subscribe(_ => Recompose()) ?? EmptyDisposable.Instance,
+            estimator.Subscribe(_ => Recompose()),
         ];
         Recompose();
     }
@@ -121,7 +121,7 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
                 _availability.IsAvailable,
                 _exports.IsExportInProgress,
                 _profiles.Profiles,
-                _estimator?.Estimate(diffs),
+                _estimator.Estimate(diffs),
                 _featureGate.IsEnabled));
             if (banner.Equals(_current))
             {
@@ -132,14 +132,5 @@ internal sealed class CacheBanner : ICacheBanner, IDisposable
         }
 
         _subscribers.Raise(banner);
-    }
-
-    private sealed class EmptyDisposable : IDisposable
-    {
-        public static readonly EmptyDisposable Instance = new();
-
-        public void Dispose()
-        {
-        }
     }
 }
