@@ -67,9 +67,7 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<ICacheMetadataStore, InMemoryCacheMetadataStore>();
         services.AddOptions<HistoryRetentionOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryRetentionOptions>>(new ThrowingOptionsValidator<HistoryRetentionOptions>(static o => o.Validate())));
-        services.TryAddSingleton<IHistoryStore>(sp => new InMemoryHistoryStore(
-            sp.GetRequiredService<IOptions<HistoryRetentionOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IHistoryStore>(CreateInMemoryHistoryStore);
         services.AddOptions<SourceIdentityOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourceIdentityOptions>>(new ThrowingOptionsValidator<SourceIdentityOptions>(static o => o.Validate())));
         services.TryAddSingleton(sp => new TrackSourceMonitor(
@@ -77,7 +75,10 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<IAnalysisIntentBus>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<SourceIdentityOptions>>().Value,
-            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot is { } root ? Path.Combine(Path.GetFullPath(root), SourceFingerprintCache.FileName) : null,
+            // UseInMemoryStores: the fingerprints are not kept either.
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.FeatureCacheRoot is { } root && sp.GetService<InMemoryStoresSelected>() is null
+                ? Path.Combine(Path.GetFullPath(root), SourceFingerprintCache.FileName)
+                : null,
             sp.GetRequiredService<ILogger<TrackSourceMonitor>>()));
         services.TryAddSingleton<ITrackSourceMonitor>(sp => sp.GetRequiredService<TrackSourceMonitor>());
         services.TryAddSingleton<ITrackSourceHashProvider>(sp => sp.GetRequiredService<TrackSourceMonitor>());
@@ -218,6 +219,31 @@ public static class AudioVisCacheServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IDiagnosticsFeatureGate, TGate>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps everything in memory: the cache metadata store, the history store, the feature blobs (even when
+    /// <see cref="AudioVisCacheOptions.FeatureCacheRoot"/> is set), the diagnostics preferences and the source fingerprints.
+    /// Nothing survives the process and nothing is written to disk except export manifests. For tests, previews and hosts
+    /// that keep their caches elsewhere.
+    /// </summary>
+    /// <remarks>
+    /// Replaces stores chosen before it (<c>UseSqlite</c>, <see cref="UseMetadataStore{TStore}"/>, ...); a <c>Use…</c> call after
+    /// it replaces that store again.
+    /// </remarks>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IAudioVisCacheBuilder UseInMemoryStores(this IAudioVisCacheBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.Replace(ServiceDescriptor.Singleton<ICacheMetadataStore, InMemoryCacheMetadataStore>());
+        services.Replace(ServiceDescriptor.Singleton<IHistoryStore>(CreateInMemoryHistoryStore));
+        services.Replace(ServiceDescriptor.Singleton<IDiagnosticsPreferenceStore, InMemoryDiagnosticsPreferenceStore>());
+        services.RemoveAllKeyed<IFeatureStore>(InnerFeatureStoreKey);
+        services.Add(ServiceDescriptor.KeyedSingleton<IFeatureStore, InMemoryFeatureStore>(InnerFeatureStoreKey));
+        services.TryAddSingleton<InMemoryStoresSelected>();
         return builder;
     }
 
@@ -367,6 +393,9 @@ public static class AudioVisCacheServiceCollectionExtensions
         });
         services.TryAddSingleton(ReportingFeatureStoreFactory);
     }
+
+    private static InMemoryHistoryStore CreateInMemoryHistoryStore(IServiceProvider sp) =>
+        new(sp.GetRequiredService<IOptions<HistoryRetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>());
 
     private static bool IsReportingFeatureStore(ServiceDescriptor descriptor) => ReferenceEquals(descriptor.ImplementationFactory, ReportingFeatureStoreFactory);
 

@@ -63,6 +63,31 @@ public sealed class AudioVisCacheSqliteBuilderExtensionsTests
     }
 
     [Test]
+    public async Task UseInMemoryStores_AfterUseSqlite_ReplacesBothStores_AndLaterUseSqliteWinsAgain()
+    {
+        var path = _folder.File("never/cache.db");
+        var inMemory = new ServiceCollection();
+        inMemory.AddAudioVisCache().UseSqlite(o => o.DatabasePath = path).UseInMemoryStores();
+        await using (var provider = inMemory.BuildServiceProvider())
+        {
+            await provider.GetRequiredService<IHistoryStore>().QueryAsync(new HistoryQuery());
+            Assert.Multiple(() =>
+            {
+                Assert.That(provider.GetRequiredService<ICacheMetadataStore>(), Is.Not.InstanceOf<SqliteCacheMetadataStore>());
+                Assert.That(provider.GetRequiredService<IHistoryStore>(), Is.Not.InstanceOf<SqliteHistoryStore>());
+                Assert.That(File.Exists(path), Is.False, "the database is never created");
+            });
+        }
+
+        var sqliteAgain = new ServiceCollection();
+        sqliteAgain.AddAudioVisCache().UseInMemoryStores().UseSqlite(o => o.DatabasePath = path);
+        await using (var provider = sqliteAgain.BuildServiceProvider())
+        {
+            Assert.That(provider.GetRequiredService<ICacheMetadataStore>(), Is.InstanceOf<SqliteCacheMetadataStore>());
+        }
+    }
+
+    [Test]
     public void UseSqlite_NoPathAndNoFeatureCacheRoot_FailsValidationSayingSo()
     {
         var services = new ServiceCollection();

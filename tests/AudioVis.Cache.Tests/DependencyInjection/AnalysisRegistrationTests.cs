@@ -2,6 +2,11 @@ using AudioVis.Cache.Analysis;
 using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Diagnostics;
+using AudioVis.Cache.Diffing;
+using AudioVis.Cache.History;
+using AudioVis.Cache.Intents;
+using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.FeatureCheck;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
@@ -85,6 +90,49 @@ public sealed class AnalysisRegistrationTests
             Assert.That(provider.GetRequiredService<ITrackAudioResolver>(), Is.TypeOf<GoldenResolver>());
             Assert.That(provider.GetRequiredService<ITrackSourceHashProvider>(), Is.TypeOf<TrackSourceMonitor>());
             Assert.That(provider.GetRequiredService<ITrackSourceMonitor>(), Is.SameAs(provider.GetRequiredService<ITrackSourceHashProvider>()));
+        });
+    }
+
+    [Test]
+    public async Task UseInMemoryStores_WithFeatureCacheRoot_RegeneratesWithoutWritingAnythingToDisk()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        var audio = Directory.CreateDirectory(Path.Combine(folder.Path, "audio")).FullName;
+        var cache = Path.Combine(folder.Path, "cache");
+        Integration.SourceIdentityEndToEndTests.WriteWav(Path.Combine(audio, "a.wav"), seconds: 1, amplitude: 0.5f);
+        var services = new ServiceCollection();
+        services.AddSingleton<IDiagnosticsPreferenceStore>(new UnusableStores());
+        await using var provider = services
+            .AddAudioVisCache(o =>
+            {
+                o.AudioRoot = audio;
+                o.FeatureCacheRoot = cache;
+                o.DiagnosticsPreferencesPath = Path.Combine(folder.Path, "prefs.json");
+            })
+            .UseHistoryStore<UnusableStores>()
+            .UseInMemoryStores()
+            .Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var bus = provider.GetRequiredService<IAnalysisIntentBus>();
+        var scheduler = provider.GetRequiredService<IDiffScheduler>();
+
+        bus.Publish(AnalysisIntent.Create("e", "a.wav", AnalysisProfile.DefaultId, ["rms", "spectrum.bands8"], provider.GetRequiredService<IProjectTimebase>().GetUtcNow()));
+        await provider.GetRequiredService<ITrackSourceMonitor>().WhenIdleAsync();
+        await scheduler.RunFrameAsync();
+        var tickets = provider.GetRequiredService<IRegenerationQueue>().RegenerateAll(scheduler.GetLatestDiffs());
+        var outcomes = await Task.WhenAll(tickets.Select(t => t.Completion));
+        await scheduler.RunFrameAsync();
+        await provider.GetRequiredService<IDiagnosticsPanel>().OpenAsync();
+        var history = await provider.GetRequiredService<IHistoryStore>().QueryAsync(new HistoryQuery());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes.Select(o => o.Status), Is.All.EqualTo(RegenerationStatus.Succeeded));
+            Assert.That(scheduler.GetLatestDiffs().Single().RequiresRegeneration, Is.False, "the in-memory stores hold what the analysis wrote");
+            Assert.That(history.Entries, Has.Count.EqualTo(1), "the in-memory history store replaced the one registered before");
+            Assert.That(Inner(provider), Is.TypeOf<InMemoryFeatureStore>());
+            Assert.That(provider.GetRequiredService<ICacheMetadataStore>(), Is.TypeOf<InMemoryCacheMetadataStore>());
+            Assert.That(Directory.Exists(cache), Is.False, "no blob, database or fingerprint file is written");
+            Assert.That(Directory.GetFiles(folder.Path, "*", SearchOption.AllDirectories), Is.EqualTo(new[] { Path.Combine(audio, "a.wav") }));
         });
     }
 
@@ -301,5 +349,19 @@ public sealed class AnalysisRegistrationTests
                 values[0] = sum;
             }
         }
+    }
+
+    /// <summary>A history and preference store that fails every call: registered before <c>UseInMemoryStores</c>, it must not be used.</summary>
+    private sealed class UnusableStores : IHistoryStore, IDiagnosticsPreferenceStore
+    {
+        public ValueTask AppendAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken = default) => throw new InvalidOperationException("replaced");
+
+        public ValueTask<HistoryPage> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default) => throw new InvalidOperationException("replaced");
+
+        public ValueTask<int> ApplyRetentionAsync(CancellationToken cancellationToken = default) => throw new InvalidOperationException("replaced");
+
+        public ValueTask<DiagnosticsPreferences> LoadAsync(CancellationToken cancellationToken = default) => throw new InvalidOperationException("replaced");
+
+        public ValueTask SaveAsync(DiagnosticsPreferences preferences, CancellationToken cancellationToken = default) => throw new InvalidOperationException("replaced");
     }
 }
