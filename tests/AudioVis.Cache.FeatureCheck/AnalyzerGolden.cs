@@ -101,6 +101,10 @@ internal static class AnalyzerGolden
     public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, AnalysisProfile profile, Func<string, IAudioSource>? open = null) =>
         BlobHashes(name, profile, open, (features, key, descriptor) => features.GetStoredBytes(key, descriptor)!);
 
+    /// <summary>As <see cref="BlobHashes(string, Func{string, IAudioSource}?)"/>, on up to <paramref name="degreeOfParallelism"/> threads with the given memory budget.</summary>
+    public static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(string name, int degreeOfParallelism, long memoryBudgetBytes) =>
+        BlobHashes(name, AnalysisProfile.Default, null, (features, key, descriptor) => features.GetStoredBytes(key, descriptor)!, degreeOfParallelism, memoryBudgetBytes);
+
     /// <summary>
     /// Analyses a signal with every descriptor and returns the SHA-256 of each blob encoded in format version 2, the format
     /// the goldens were first computed in: equal to those goldens exactly when the values and headers are unchanged.
@@ -110,7 +114,12 @@ internal static class AnalyzerGolden
             FeatureBlobFormat.EncodeV2Async(features.ReadAsync(key, descriptor).AsTask().GetAwaiter().GetResult()!, CancellationToken.None).AsTask().GetAwaiter().GetResult());
 
     private static IReadOnlyList<(DescriptorId Descriptor, string Hash)> BlobHashes(
-        string name, AnalysisProfile profile, Func<string, IAudioSource>? open, Func<InMemoryFeatureStore, CacheKey, DescriptorId, byte[]> bytesOf)
+        string name,
+        AnalysisProfile profile,
+        Func<string, IAudioSource>? open,
+        Func<InMemoryFeatureStore, CacheKey, DescriptorId, byte[]> bytesOf,
+        int degreeOfParallelism = 1,
+        long memoryBudgetBytes = AnalysisMemory.DefaultBudgetBytes)
     {
         var features = new InMemoryFeatureStore();
         var analyzer = new AudioAnalyzer(
@@ -118,7 +127,9 @@ internal static class AnalyzerGolden
             features,
             new InMemoryCacheMetadataStore(),
             new FixedTimeProvider(AnalyzedAt),
-            CalculatorRegistry.BuiltIn);
+            CalculatorRegistry.BuiltIn,
+            memoryBudgetBytes,
+            degreeOfParallelism);
         var request = new AnalysisRequest(profile, name, [.. AllDescriptors]);
         analyzer.AnalyzeAsync(request, null).AsTask().GetAwaiter().GetResult();
         return [.. request.Descriptors.Select(d => (d, Convert.ToHexStringLower(SHA256.HashData(bytesOf(features, request.Key, d)))))];

@@ -25,6 +25,10 @@ public class FullAnalysisBenchmarks
     private AnalysisRequest? _request;
     private string? _folder;
 
+    /// <summary>Gets or sets the analysis's degree of parallelism (channels computed at once); the yardstick ignores it.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -36,7 +40,7 @@ public class FullAnalysisBenchmarks
     [IterationSetup(Target = nameof(FullDefaultProfile))]
     public void ResetStores() =>
         _analyzer = new AudioAnalyzer(
-            new AnalysisWorkload.PcmResolver(_samples), new InMemoryFeatureStore(), new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn);
+            new AnalysisWorkload.PcmResolver(_samples), new InMemoryFeatureStore(), new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn, degreeOfParallelism: Threads);
 
     [Benchmark(Description = "all v1 descriptors @L @R @mid @side, in-memory stores")]
     public int FullDefaultProfile() => _analyzer!.AnalyzeAsync(_request!, null).AsTask().GetAwaiter().GetResult().Count;
@@ -46,7 +50,7 @@ public class FullAnalysisBenchmarks
     {
         _folder = Directory.CreateTempSubdirectory("avc-bench-").FullName;
         _analyzer = new AudioAnalyzer(
-            new AnalysisWorkload.PcmResolver(_samples), new FileSystemFeatureStore(_folder), new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn);
+            new AnalysisWorkload.PcmResolver(_samples), new FileSystemFeatureStore(_folder), new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn, degreeOfParallelism: Threads);
     }
 
     [IterationCleanup(Target = nameof(FullDefaultProfileToFiles))]

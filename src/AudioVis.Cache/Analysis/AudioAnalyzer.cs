@@ -27,6 +27,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
     private readonly TimeProvider _timeProvider;
     private readonly CalculatorRegistry _registry;
     private readonly long _memoryBudgetBytes;
+    private readonly int _degreeOfParallelism;
 
     public AudioAnalyzer(
         ITrackAudioResolver resolver,
@@ -34,8 +35,10 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         ICacheMetadataStore metadata,
         TimeProvider timeProvider,
         CalculatorRegistry registry,
-        long memoryBudgetBytes = AnalysisMemory.DefaultBudgetBytes)
+        long memoryBudgetBytes = AnalysisMemory.DefaultBudgetBytes,
+        int degreeOfParallelism = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
         ArgumentNullException.ThrowIfNull(resolver);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -47,6 +50,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         _timeProvider = timeProvider;
         _registry = registry;
         _memoryBudgetBytes = memoryBudgetBytes;
+        _degreeOfParallelism = degreeOfParallelism;
     }
 
     /// <inheritdoc/>
@@ -131,7 +135,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
                 sink.Add(channelOf[i], writers[i]!);
             }
 
-            using (var pipeline = new StftPipeline(source, context, channels, (int)frames, sink, _memoryBudgetBytes / 4))
+            using (var pipeline = new StftPipeline(source, context, channels, (int)frames, sink, _memoryBudgetBytes / 4, _degreeOfParallelism))
             {
                 progress?.Report(new AnalysisProgress(0.0, null));
                 pipeline.Run(

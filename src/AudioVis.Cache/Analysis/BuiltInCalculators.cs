@@ -3,7 +3,7 @@ using AudioVis.Cache.Analysis.Calculators;
 namespace AudioVis.Cache.Analysis;
 
 /// <summary>The calculators of the v1 descriptor catalogue (docs/descriptors.md), from which <see cref="Descriptors.DescriptorCatalog.Default"/> is built.</summary>
-public static class BuiltInCalculators
+internal static class BuiltInCalculators
 {
     /// <summary>
     /// Gets the built-in calculators, in catalogue order: <c>spectrum</c>, <c>bands</c>, <c>time</c>, <c>waveform</c>,

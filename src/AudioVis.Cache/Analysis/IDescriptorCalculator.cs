@@ -5,7 +5,7 @@ namespace AudioVis.Cache.Analysis;
 /// <summary>
 /// Computes one or more descriptors frame by frame from the shared analysis of a track (one decode and one STFT per
 /// {track, profile}). Integrators implement it to add descriptors and register it with <c>builder.AddCalculator</c> (docs/analyzer.md,
-/// "Custom calculators"); the built-in ones are in <see cref="BuiltInCalculators"/>.
+/// "Custom calculators"); the built-in ones are listed in docs/descriptors.md.
 /// </summary>
 /// <remarks>
 /// A calculator is stateless and thread-safe; per-track state lives in the <see cref="IDescriptorFrameComputer"/> it

@@ -22,6 +22,12 @@ namespace AudioVis.Cache.Analysis;
 /// last frame, they are handed to the <see cref="IFrameSink"/> in frame order. Memory therefore does not grow with the
 /// track. Dispose the pipeline to return the buffers.
 /// </para>
+/// <para>
+/// Frames go in two steps: the spectra of the channels read from the audio are computed into the slots of the buffered
+/// frames (one thread), then each channel computes its descriptors over those slots, channels in parallel up to the
+/// degree of parallelism; mid and side combine the L and R slots. Every computer sees its frames in order on one thread
+/// at a time, so the bytes do not depend on the degree of parallelism.
+/// </para>
 /// </remarks>
 internal sealed class StftPipeline : IDisposable
 {
@@ -39,14 +45,20 @@ internal sealed class StftPipeline : IDisposable
     private readonly int _hopSize;
     private readonly float[] _window;
     private readonly float[] _windowed;
-    private readonly float[] _magnitudes;
-    private readonly float[] _power;
-    private readonly LogPowerBuffer _logPower;
     private readonly float[] _block;
     private readonly RealFftPlan _plan;
     private readonly Channel[] _channels;
+    private readonly Channel[] _computing;
     private readonly IFrameSink? _sink;
+    private readonly int _degreeOfParallelism;
+
+    // Per buffered frame (slot): its index and where its window starts in the channels' histories.
+    private readonly int[] _slotFrame;
+    private readonly int[] _slotOffset;
+    private readonly ParallelOptions? _parallelOptions;
+    private readonly Action<int>? _computeChannel;
     private int _buffered;
+    private int _computed;
 
     // All channels hold the same stretch of the track and advance together (see ProcessBlock), so the position is shared.
     private long _historyStart;
@@ -63,14 +75,20 @@ internal sealed class StftPipeline : IDisposable
     /// <param name="outputBufferBytes">
     /// The most memory the output buffers may take together; they hold <see cref="MaxBufferFrames"/> frames or fewer, at least one.
     /// </param>
+    /// <param name="degreeOfParallelism">
+    /// How many channels may compute their descriptors at the same time (1: all on the calling thread). The outputs are the
+    /// same bytes for every value: each computer still sees its frames in order, on one thread at a time.
+    /// </param>
     public StftPipeline(
         IAudioSource source,
         AnalysisContext context,
         IReadOnlyList<(ChannelExtractor Extractor, IReadOnlyList<IDescriptorFrameComputer> Computers)> channels,
         int frameCount,
         IFrameSink? sink = null,
-        long outputBufferBytes = long.MaxValue)
+        long outputBufferBytes = long.MaxValue,
+        int degreeOfParallelism = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(channels);
@@ -89,13 +107,17 @@ internal sealed class StftPipeline : IDisposable
             }
         }
 
+        // The buffered spectra of the channels read from the audio count against the budget too (at most: mid and side add
+        // L and R when they are not requested).
+        var binCount = (parameters.FftSize / 2) + 1;
+        var read = channels.Count(c => c.Extractor.Alias.Kind is not (ChannelAliasKind.Mid or ChannelAliasKind.Side)) + 2;
+        frameBytes += read * 2L * binCount * sizeof(float);
         BufferFrames = (int)Math.Clamp(Math.Min(MaxBufferFrames, outputBufferBytes / Math.Max(frameBytes, 1)), 1, Math.Max(frameCount, 1));
         _window = AnalysisWindow.Create(parameters.WindowFunction, _windowSize);
         _windowed = new float[parameters.FftSize];
         _plan = new RealFftPlan(parameters.FftSize);
-        _magnitudes = new float[_plan.BinCount];
-        _power = new float[_plan.BinCount];
-        _logPower = new LogPowerBuffer(_plan.BinCount);
+        _slotFrame = new int[BufferFrames];
+        _slotOffset = new int[BufferFrames];
         _block = new float[BlockFrames * source.ChannelCount];
         var list = new List<Channel>(channels.Count + 2);
         foreach (var (extractor, computers) in channels)
@@ -125,6 +147,13 @@ internal sealed class StftPipeline : IDisposable
         }
 
         _channels = [.. list];
+        _computing = [.. list.Where(c => c.Computers.Length > 0)];
+        _degreeOfParallelism = Math.Min(degreeOfParallelism, Math.Max(_computing.Length, 1));
+        if (_degreeOfParallelism > 1)
+        {
+            _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _degreeOfParallelism };
+            _computeChannel = c => ComputeSlots(_computing[c]);
+        }
     }
 
     /// <summary>Gets the number of frames every output holds.</summary>
@@ -219,38 +248,33 @@ internal sealed class StftPipeline : IDisposable
         var end = _historyStart + _filled;
         while (_nextFrame < FrameCount && _nextStart + _windowSize <= end)
         {
+            // First the spectra of the channels read from the audio, into the frame's slot; the channels' descriptors are
+            // computed from the slots in ComputePending, before the history they read moves on.
             var offset = (int)(_nextStart - _historyStart);
+            var slot = _buffered;
+            var bins = _plan.BinCount;
             foreach (var channel in _channels)
             {
                 if (channel.Left is null)
                 {
                     // The tail of _windowed past N stays 0: the zero padding to the FFT size.
                     TensorPrimitives.Multiply(channel.History.AsSpan(offset, _windowSize), _window, _windowed.AsSpan(0, _windowSize));
-                    _plan.Forward(_windowed, channel.Real, channel.Imaginary);
+                    _plan.Forward(_windowed, channel.Real.AsSpan(slot * bins, bins), channel.Imaginary.AsSpan(slot * bins, bins));
                 }
             }
 
-            foreach (var channel in _channels)
-            {
-                if (channel.Left is not null)
-                {
-                    Combine(channel.Left.Real, channel.Right!.Real, channel.Sign, channel.Real);
-                    Combine(channel.Left.Imaginary, channel.Right.Imaginary, channel.Sign, channel.Imaginary);
-                }
-
-                if (channel.Computers.Length > 0)
-                {
-                    ComputeFrame(channel, _nextFrame, channel.History.AsSpan(offset, _windowSize), channel.History.AsSpan(offset, _hopSize));
-                }
-            }
-
+            _slotFrame[slot] = _nextFrame;
+            _slotOffset[slot] = offset;
             _nextFrame++;
             _nextStart += _hopSize;
             if (++_buffered == BufferFrames || _nextFrame == FrameCount)
             {
+                ComputePending();
                 Flush();
             }
         }
+
+        ComputePending();
 
         // Keep only the samples the next frames still need: fewer than N, so a block always fits behind them.
         var drop = (int)Math.Min(_nextStart - _historyStart, _filled);
@@ -279,6 +303,76 @@ internal sealed class StftPipeline : IDisposable
         }
 
         _buffered = 0;
+        _computed = 0;
+    }
+
+    // Computes every channel's descriptors for the slots filled since the last call: channel by channel, in parallel when
+    // allowed. Each channel owns its computers and scratch, and reads the L and R slots only, so the order is free.
+    private void ComputePending()
+    {
+        if (_computed == _buffered)
+        {
+            return;
+        }
+
+        if (_parallelOptions is null)
+        {
+            foreach (var channel in _computing)
+            {
+                ComputeSlots(channel);
+            }
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, _computing.Length, _parallelOptions, _computeChannel!);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Report what a computer threw, as on one thread.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+        }
+
+        _computed = _buffered;
+    }
+
+    private void ComputeSlots(Channel channel)
+    {
+        var bins = _plan.BinCount;
+        var computers = channel.Computers;
+        var outputs = channel.Outputs;
+        var valuesPerFrame = channel.ValuesPerFrame;
+        for (var slot = _computed; slot < _buffered; slot++)
+        {
+            ReadOnlySpan<float> real;
+            ReadOnlySpan<float> imaginary;
+            if (channel.Left is { } left)
+            {
+                var right = channel.Right!;
+                Combine(left.Real.AsSpan(slot * bins, bins), right.Real.AsSpan(slot * bins, bins), channel.Sign, channel.Real);
+                Combine(left.Imaginary.AsSpan(slot * bins, bins), right.Imaginary.AsSpan(slot * bins, bins), channel.Sign, channel.Imaginary);
+                real = channel.Real;
+                imaginary = channel.Imaginary;
+            }
+            else
+            {
+                real = channel.Real.AsSpan(slot * bins, bins);
+                imaginary = channel.Imaginary.AsSpan(slot * bins, bins);
+            }
+
+            PowerAndMagnitude(real, imaginary, channel.Power, channel.Magnitudes);
+            channel.LogPower.Invalidate();
+            var offset = _slotOffset[slot];
+            var frame = new AnalysisFrame(
+                _slotFrame[slot], channel.History.AsSpan(offset, _windowSize), channel.History.AsSpan(offset, _hopSize), channel.Magnitudes, channel.Power, channel.LogPower);
+            for (var i = 0; i < computers.Length; i++)
+            {
+                var count = valuesPerFrame[i];
+                computers[i].Compute(in frame, outputs[i].AsSpan(slot * count, count));
+            }
+        }
     }
 
     // (a ± b)·0.5 element by element. Every operation here is exactly rounded, so the vector and scalar loops give the
@@ -338,27 +432,27 @@ internal sealed class StftPipeline : IDisposable
         }
     }
 
-    private void ComputeFrame(Channel channel, int index, ReadOnlySpan<float> samples, ReadOnlySpan<float> hopSamples)
-    {
-        PowerAndMagnitude(channel.Real, channel.Imaginary, _power, _magnitudes);
-        _logPower.Invalidate();
-        var frame = new AnalysisFrame(index, samples, hopSamples, _magnitudes, _power, _logPower);
-        var computers = channel.Computers;
-        var outputs = channel.Outputs;
-        var valuesPerFrame = channel.ValuesPerFrame;
-        for (var i = 0; i < computers.Length; i++)
-        {
-            var count = valuesPerFrame[i];
-            computers[i].Compute(in frame, outputs[i].AsSpan(_buffered * count, count));
-        }
-    }
-
     private sealed class Channel
     {
         public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int bufferFrames, int binCount)
         {
-            Real = new float[binCount];
-            Imaginary = new float[binCount];
+            // A channel read from the audio keeps the spectrum of every buffered frame; a derived one (mid, side) only the
+            // frame it is computing. Not known yet here (DeriveFrom comes later): sized for slots, trimmed in DeriveFrom.
+            Real = new float[bufferFrames * binCount];
+            Imaginary = new float[bufferFrames * binCount];
+            _binCount = binCount;
+            if (computers.Length > 0)
+            {
+                Magnitudes = new float[binCount];
+                Power = new float[binCount];
+                LogPower = new LogPowerBuffer(binCount);
+            }
+            else
+            {
+                Magnitudes = Power = [];
+                LogPower = new LogPowerBuffer(0);
+            }
+
             Extractor = extractor;
             Computers = computers;
             ValuesPerFrame = new int[computers.Length];
@@ -375,11 +469,22 @@ internal sealed class StftPipeline : IDisposable
 
         public ChannelExtractor Extractor { get; }
 
-        /// <summary>Gets the real parts of the current frame's spectrum.</summary>
-        public float[] Real { get; }
+        private readonly int _binCount;
 
-        /// <summary>Gets the imaginary parts of the current frame's spectrum.</summary>
-        public float[] Imaginary { get; }
+        /// <summary>Gets the real parts of the buffered frames' spectra, slot by slot (a derived channel: the current frame's).</summary>
+        public float[] Real { get; private set; }
+
+        /// <summary>Gets the imaginary parts, as <see cref="Real"/>.</summary>
+        public float[] Imaginary { get; private set; }
+
+        /// <summary>Gets the magnitudes of the frame being computed (scratch of this channel's computers).</summary>
+        public float[] Magnitudes { get; }
+
+        /// <summary>Gets the power of the frame being computed.</summary>
+        public float[] Power { get; }
+
+        /// <summary>Gets the log power of the frame being computed, computed once on first use.</summary>
+        public LogPowerBuffer LogPower { get; }
 
         /// <summary>Gets the L channel when this channel's spectrum is derived, (X_L + Sign·X_R)/2; otherwise null.</summary>
         public Channel? Left { get; private set; }
@@ -396,7 +501,12 @@ internal sealed class StftPipeline : IDisposable
 
         public float[] History { get; }
 
-        public void DeriveFrom(Channel left, Channel right, float sign) => (Left, Right, Sign) = (left, right, sign);
+        public void DeriveFrom(Channel left, Channel right, float sign)
+        {
+            (Left, Right, Sign) = (left, right, sign);
+            Real = new float[_binCount];
+            Imaginary = new float[_binCount];
+        }
 
         public void ReturnOutputs()
         {

@@ -59,4 +59,16 @@ public sealed class AudioVisCacheOptions
     /// </summary>
     /// <value>The default value is 128 MiB (134,217,728 bytes); at least 1 MiB.</value>
     public long AnalysisMemoryBudgetBytes { get; set; } = Analysis.AnalysisMemory.DefaultBudgetBytes;
+
+    /// <summary>
+    /// Gets or sets how many threads one analysis may use: the channels of a request (L, R, mid, side, ...) compute their
+    /// descriptors in parallel, up to this many at once. The bytes written are the same for every value (each descriptor
+    /// still sees its frames in order). The regeneration queue also runs analyses of different tracks in parallel
+    /// (<see cref="Regeneration.RegenerationOptions.MaxDegreeOfParallelism"/>); keep the product near the core count.
+    /// </summary>
+    /// <value>The default value is 1: an analysis runs on one thread. From 1 to <see cref="MaxAnalysisDegreeOfParallelism"/>.</value>
+    public int AnalysisDegreeOfParallelism { get; set; } = 1;
+
+    /// <summary>The largest <see cref="AnalysisDegreeOfParallelism"/>.</summary>
+    public const int MaxAnalysisDegreeOfParallelism = 64;
 }

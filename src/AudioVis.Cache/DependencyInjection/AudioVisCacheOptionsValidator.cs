@@ -31,6 +31,11 @@ internal sealed class AudioVisCacheOptionsValidator : IValidateOptions<AudioVisC
             }
         }
 
+        if (options.AnalysisDegreeOfParallelism is < 1 or > AudioVisCacheOptions.MaxAnalysisDegreeOfParallelism)
+        {
+            errors.Add($"AudioVisCacheOptions.AnalysisDegreeOfParallelism is {options.AnalysisDegreeOfParallelism}; it must be from 1 to {AudioVisCacheOptions.MaxAnalysisDegreeOfParallelism}.");
+        }
+
         if (options.AnalysisMemoryBudgetBytes < Analysis.AnalysisMemory.MinBudgetBytes)
         {
             errors.Add($"AudioVisCacheOptions.AnalysisMemoryBudgetBytes is {options.AnalysisMemoryBudgetBytes}; it must be at least {Analysis.AnalysisMemory.MinBudgetBytes} (1 MiB).");

@@ -97,7 +97,8 @@ public static class AudioVisCacheServiceCollectionExtensions
             sp.GetRequiredService<ICacheMetadataStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<CalculatorRegistry>(),
-            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AnalysisMemoryBudgetBytes));
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AnalysisMemoryBudgetBytes,
+            sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.AnalysisDegreeOfParallelism));
         services.TryAddSingleton<IAnalysisIntentBus, AnalysisIntentBus>();
         services.TryAddSingleton<RegenerationFailures>();
         services.TryAddSingleton<ICacheDiffer, CacheDiffer>();

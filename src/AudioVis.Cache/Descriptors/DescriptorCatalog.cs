@@ -46,7 +46,7 @@ public sealed class DescriptorCatalog : IDescriptorCatalog
 
     /// <summary>
     /// Gets the v1 catalogue: the descriptors listed in docs/descriptors.md, at the calculator versions listed there, built from
-    /// <see cref="BuiltInCalculators.All"/>.
+    /// the built-in calculators.
     /// </summary>
     public static DescriptorCatalog Default { get; } = FromCalculators(BuiltInCalculators.All);
 

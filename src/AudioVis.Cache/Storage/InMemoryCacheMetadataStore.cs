@@ -6,7 +6,7 @@ namespace AudioVis.Cache.Storage;
 /// An <see cref="ICacheMetadataStore"/> that keeps records in memory: the default for tests, demos and hosts that
 /// rebuild their cache index at start-up. Reads never allocate; writes copy the key's record array.
 /// </summary>
-public sealed class InMemoryCacheMetadataStore : ICacheMetadataStore
+internal sealed class InMemoryCacheMetadataStore : ICacheMetadataStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<CacheKey, CacheMetadataRecord[]> _records = [];

@@ -108,6 +108,26 @@ public sealed class AudioAnalyzerStreamingTests
     }
 
     [Test]
+    public void AnalyzeAsync_ComputerThrowsOnOneChannelWhileChannelsRunInParallel_ThrowsItsExceptionAndLeavesNothingBehind()
+    {
+        using var folder = new TempFolder();
+        var files = new FileSystemFeatureStore(folder.Path);
+        var analyzer = new AudioAnalyzer(
+            new AnalyzerGolden.DelegateTrackAudioResolver(AnalyzerGolden.Source),
+            files,
+            new InMemoryCacheMetadataStore(),
+            TimeProvider.System,
+            CalculatorRegistry.WithHostCalculators([new FailingCalculator()]),
+            degreeOfParallelism: 4);
+        DescriptorId[] descriptors = [.. All, DescriptorId.Parse("failing@side")];
+
+        Assert.That(
+            async () => await analyzer.AnalyzeAsync(new AnalysisRequest(AnalysisProfile.Default, "stereo", descriptors), null),
+            Throws.TypeOf<InvalidOperationException>().With.Message.EqualTo("Frame 40 failed (simulated)."));
+        Assert.That(Directory.Exists(folder.Path) ? Directory.GetFiles(folder.Path, "*", SearchOption.AllDirectories) : [], Is.Empty);
+    }
+
+    [Test]
     public async Task AnalyzeAsync_Progress_EstimatesTheTimeLeftFromTheTimeSoFar()
     {
         var clock = new TickingTimeProvider();
@@ -205,5 +225,25 @@ public sealed class AudioAnalyzerStreamingTests
         public void Rewind() => inner.Rewind();
 
         public void Dispose() => inner.Dispose();
+    }
+
+    /// <summary>A host calculator whose computer throws at frame 40.</summary>
+    private sealed class FailingCalculator : IDescriptorCalculator
+    {
+        public string Id => "failing";
+
+        public int Version => 1;
+
+        public IReadOnlyList<DescriptorDefinition> Definitions { get; } = [new DescriptorDefinition("failing", "failing", 1, "linear", "Throws at frame 40.")];
+
+        public IDescriptorFrameComputer CreateComputer(DescriptorId descriptor, AnalysisContext context) => new Computer();
+
+        private sealed class Computer : IDescriptorFrameComputer
+        {
+            public int ValuesPerFrame => 1;
+
+            public void Compute(in AnalysisFrame frame, Span<float> values) =>
+                values[0] = frame.Index == 40 ? throw new InvalidOperationException("Frame 40 failed (simulated).") : 0f;
+        }
     }
 }

@@ -86,6 +86,20 @@ public sealed class AudioAnalyzerTests
         Assert.That(second, Is.EqualTo(first));
     }
 
+    // Channels computed in parallel (and, with the 1 MiB budget, a few frames per hand-over to the store) write the bytes
+    // of the one-thread analysis: the goldens.
+    [TestCase("stereo", 2, AnalysisMemory.DefaultBudgetBytes)]
+    [TestCase("stereo", 3, AnalysisMemory.MinBudgetBytes)]
+    [TestCase("stereo", 4, AnalysisMemory.DefaultBudgetBytes)]
+    [TestCase("noise", 4, AnalysisMemory.MinBudgetBytes)]
+    [TestCase("clicks", 2, AnalysisMemory.MinBudgetBytes)]
+    public void AnalyzeAsync_ChannelsInParallel_BlobsMatchGoldenHash(string signal, int degreeOfParallelism, long memoryBudgetBytes)
+    {
+        var hashes = AnalyzerGolden.BlobHashes(signal, degreeOfParallelism, memoryBudgetBytes);
+
+        Assert.That(AnalyzerGolden.CombinedHash(hashes), Is.EqualTo(Golden[signal]));
+    }
+
     [Test]
     public async Task AnalyzeAsync_FourConcurrentAnalysesOnFourThreads_WriteIdenticalBytes()
     {

@@ -179,6 +179,17 @@ public sealed class AnalysisRegistrationTests
         }));
     }
 
+    [TestCase(0)]
+    [TestCase(65)]
+    public void Options_AnalysisDegreeOfParallelismOutOfRange_FailsValidationNamingIt(int value)
+    {
+        using var provider = new ServiceCollection().AddAudioVisCache(o => o.AnalysisDegreeOfParallelism = value).Services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value);
+
+        Assert.That(ex!.Failures, Is.EqualTo(new[] { $"AudioVisCacheOptions.AnalysisDegreeOfParallelism is {value}; it must be from 1 to 64." }));
+    }
+
     [Test]
     public void Options_FolderWithNulCharacter_FailsValidationNamingIt()
     {

@@ -111,7 +111,7 @@ public sealed class FeatureSampler : IDisposable
 
     /// <summary>
     /// Opens the blob of one descriptor of one {track, profile} and returns a sampler that owns it: the one call a renderer
-    /// needs per element. With a <see cref="FileSystemFeatureStore"/> the blob is memory-mapped and only the chunks sampled
+    /// needs per element. With the file store (<see cref="DependencyInjection.AudioVisCacheOptions.FeatureCacheRoot"/> set) the blob is memory-mapped and only the chunks sampled
     /// are read (and verified, the first time).
     /// </summary>
     /// <param name="store">The feature store (from dependency injection: <see cref="IFeatureStore"/>).</param>

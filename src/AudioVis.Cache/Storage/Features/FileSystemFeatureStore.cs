@@ -24,7 +24,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// name is taken; it never deletes a blob. Scans and reads never look there.
 /// </para>
 /// </remarks>
-public sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
+internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
 {
     private const string QuarantineDirectoryName = "quarantine";
 

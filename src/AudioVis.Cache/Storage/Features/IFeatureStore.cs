@@ -88,7 +88,7 @@ public interface IFeatureStore
     /// <param name="cancellationToken">Cancels the start of the write.</param>
     /// <returns>
     /// The writer; dispose it (committed or not) to release what it holds. The default implementation buffers the frames in
-    /// memory and calls <see cref="WriteAsync"/> on commit; <see cref="FileSystemFeatureStore"/> writes chunks to a
+    /// memory and calls <see cref="WriteAsync"/> on commit; the library's file store writes chunks to a
     /// temporary file as they come, so its memory use does not grow with the track.
     /// </returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is the default value.</exception>
@@ -105,7 +105,7 @@ public interface IFeatureStore
     /// <param name="cancellationToken">Cancels the open.</param>
     /// <returns>
     /// The reader (dispose it), or <see langword="null"/> when no blob is stored. The default implementation reads the whole
-    /// blob with <see cref="ReadAsync"/>; <see cref="FileSystemFeatureStore"/> maps a version-3 blob into memory.
+    /// blob with <see cref="ReadAsync"/>; the library's file store maps a version-3 blob into memory.
     /// </returns>
     /// <exception cref="CorruptFeatureBlobException">The blob's header, index or footer fails verification (the default implementation: any part of it).</exception>
     ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>

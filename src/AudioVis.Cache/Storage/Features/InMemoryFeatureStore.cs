@@ -12,7 +12,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// starts empty. The byte format and its verification are exercised by <see cref="FileSystemFeatureStore"/>.
 /// <see cref="QuarantineAsync"/> removes a corrupt entry from the store and keeps it in a quarantine list in memory.
 /// </remarks>
-public sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
+internal sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
 {
     private const string LocationPrefix = "memory:";
 
