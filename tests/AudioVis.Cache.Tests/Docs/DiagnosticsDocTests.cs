@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using AudioVis.Cache.DependencyInjection;
 using AudioVis.Cache.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ public sealed class DiagnosticsDocTests
     [Test]
     public void EveryLoggerMessage_IsListedWithItsIdLevelAndMessage()
     {
-        var doc = File.ReadAllText(RepositoryFile("docs/diagnostics.md"));
+        var doc = File.ReadAllText(RepositoryFiles.Path("docs/diagnostics.md"));
         var declared = new[] { typeof(AudioVisCacheOptions).Assembly, typeof(AudioVisCacheHostOptions).Assembly }
             .SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
@@ -30,18 +29,5 @@ public sealed class DiagnosticsDocTests
                 Assert.That(doc, Does.Contain(row), $"docs/diagnostics.md lacks event {message.EventId}");
             }
         });
-    }
-
-    private static string RepositoryFile(string relative, [CallerFilePath] string here = "")
-    {
-        for (var folder = Path.GetDirectoryName(here); folder is not null; folder = Path.GetDirectoryName(folder))
-        {
-            if (File.Exists(Path.Combine(folder, "AudioVis.Cache.sln")))
-            {
-                return Path.Combine(folder, relative);
-            }
-        }
-
-        throw new InvalidOperationException($"No AudioVis.Cache.sln above {here}.");
     }
 }
