@@ -19,25 +19,28 @@ internal static class AnalyzerMemory
     /// <summary>The line prefix the test reads the measurements from.</summary>
     public const string Prefix = "analyzer-memory: ";
 
-    public static int Run(double seconds, int channels)
+    /// <summary>The line prefix of <see cref="RunCancellation"/>'s measurements.</summary>
+    public const string CancelPrefix = "analyzer-cancel: ";
+
+    public static int Run(double seconds, int channels, int degreeOfParallelism = 1)
     {
         var root = Directory.CreateTempSubdirectory("audiovis-memory-").FullName;
         try
         {
-            Analyze(Path.Combine(root, "warm-up"), "warm-up", 10, channels);
+            Analyze(Path.Combine(root, "warm-up"), "warm-up", 10, channels, degreeOfParallelism);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             var before = process.WorkingSet64;
             var stopwatch = Stopwatch.StartNew();
-            Analyze(Path.Combine(root, "long"), "long", seconds, channels);
+            Analyze(Path.Combine(root, "long"), "long", seconds, channels, degreeOfParallelism);
             stopwatch.Stop();
             process.Refresh();
             var stored = new DirectoryInfo(Path.Combine(root, "long")).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Prefix}seconds={seconds} channels={channels} before={before} peak={process.PeakWorkingSet64} stored={stored} elapsed-ms={stopwatch.ElapsedMilliseconds}"));
+                $"{Prefix}seconds={seconds} channels={channels} threads={degreeOfParallelism} before={before} peak={process.PeakWorkingSet64} stored={stored} elapsed-ms={stopwatch.ElapsedMilliseconds}"));
             return 0;
         }
         finally
@@ -46,7 +49,59 @@ internal static class AnalyzerMemory
         }
     }
 
-    private static void Analyze(string root, string name, double seconds, int channels)
+    /// <summary>
+    /// Measures how long a cancelled analysis takes to stop: for each of <paramref name="points"/> seeded random points of
+    /// a generated track, an analysis into a file store is cancelled once its progress passes the point, and the time
+    /// from <c>Cancel()</c> to the <see cref="OperationCanceledException"/> (temporary files already deleted) is printed,
+    /// with the files left in the store (none expected).
+    /// </summary>
+    public static int RunCancellation(double seconds, int channels, int points)
+    {
+        var root = Directory.CreateTempSubdirectory("audiovis-cancel-").FullName;
+        try
+        {
+            var random = new Random(7);
+            for (var i = 0; i < points; i++)
+            {
+                var at = 0.02 + (0.96 * random.NextDouble());
+                var folder = Path.Combine(root, i.ToString(CultureInfo.InvariantCulture));
+                using var cancellation = new CancellationTokenSource();
+                var cancelledAt = 0L;
+                var progress = new SynchronousProgress(p =>
+                {
+                    if (p.Fraction >= at && cancelledAt == 0)
+                    {
+                        cancelledAt = Stopwatch.GetTimestamp();
+                        cancellation.Cancel();
+                    }
+                });
+                var outcome = "completed";
+                try
+                {
+                    Analyze(folder, "long", seconds, channels, 1, progress, cancellation.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    outcome = "cancelled";
+                }
+
+                var stopped = Stopwatch.GetElapsedTime(cancelledAt);
+                var left = Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length : 0;
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{CancelPrefix}seconds={seconds} channels={channels} at={at:F3} outcome={outcome} stop-ms={stopped.TotalMilliseconds:F1} files-left={left}"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void Analyze(
+        string root, string name, double seconds, int channels, int degreeOfParallelism, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var store = new FileSystemFeatureStore(root);
         var analyzer = new AudioAnalyzer(
@@ -54,50 +109,17 @@ internal static class AnalyzerMemory
             store,
             new InMemoryCacheMetadataStore(),
             TimeProvider.System,
-            CalculatorRegistry.BuiltIn);
+            CalculatorRegistry.BuiltIn,
+            AnalysisMemory.DefaultBudgetBytes,
+            degreeOfParallelism);
         ChannelAlias[] aliases = channels == 1 ? [ChannelAlias.Mono] : [ChannelAlias.Left, ChannelAlias.Right, ChannelAlias.Mid, ChannelAlias.Side];
         var descriptors = AnalyzerGolden.V1Names.SelectMany(n => aliases.Select(a => DescriptorId.Create(n, a))).ToArray();
-        analyzer.AnalyzeAsync(new AnalysisRequest(AnalysisProfile.Default, name, descriptors), null).AsTask().GetAwaiter().GetResult();
+        analyzer.AnalyzeAsync(new AnalysisRequest(AnalysisProfile.Default, name, descriptors), progress, cancellationToken).AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>A track computed as it is read (a sine sweep plus seeded noise), so its length costs no memory.</summary>
-    private sealed class GeneratedSource(string name, double seconds, int channels) : IAudioSource
+    /// <summary>Reports on the analyzing thread (Progress&lt;T&gt; would post to the pool and cancel late).</summary>
+    private sealed class SynchronousProgress(Action<AnalysisProgress> report) : IProgress<AnalysisProgress>
     {
-        private const int Rate = 48_000;
-        private readonly Random _random = new(42);
-        private long _position;
-
-        public string Name => name;
-
-        public int SampleRate => Rate;
-
-        public int ChannelCount => channels;
-
-        public long FrameCount { get; } = (long)(seconds * Rate);
-
-        public int Read(Span<float> interleaved)
-        {
-            var frames = (int)Math.Min(interleaved.Length / channels, FrameCount - _position);
-            for (var i = 0; i < frames; i++, _position++)
-            {
-                var t = _position / (double)Rate;
-                var tone = (float)(0.4 * Math.Sin(2 * Math.PI * (220 + (20 * (t % 60))) * t));
-                for (var c = 0; c < channels; c++)
-                {
-                    interleaved[(i * channels) + c] = tone + (0.05f * (_random.NextSingle() - 0.5f));
-                }
-            }
-
-            return frames * channels;
-        }
-
-        public void Rewind()
-        {
-            _position = 0;
-        }
-
-        public void Dispose()
-        {
-        }
+        public void Report(AnalysisProgress value) => report(value);
     }
 }

@@ -7,7 +7,8 @@ namespace AudioVis.Cache.FeatureCheck;
 /// Checks every accelerated FFT path against a double-precision reference DFT and against the scalar path,
 /// printing the path the plan picks by default. Exit code 0 when every check passes. With the argument
 /// <c>analyzer-golden</c> it prints the combined blob hash of every analyzer golden signal instead; with
-/// <c>analyzer-memory &lt;seconds&gt; &lt;channels&gt;</c> it measures the memory of one long analysis (<see cref="AnalyzerMemory"/>).
+/// <c>analyzer-memory &lt;seconds&gt; &lt;channels&gt; [threads]</c> it measures the memory and time of one long analysis, and with
+/// <c>analyzer-cancel &lt;seconds&gt; &lt;channels&gt; &lt;points&gt;</c> how soon a cancelled one stops (<see cref="AnalyzerMemory"/>).
 /// </summary>
 internal static class Program
 {
@@ -23,9 +24,18 @@ internal static class Program
             return AnalyzerGoldenMain();
         }
 
-        if (args is ["analyzer-memory", var seconds, var channels])
+        if (args is ["analyzer-memory", var seconds, var channels, .. var rest] && rest.Length <= 1)
         {
-            return AnalyzerMemory.Run(double.Parse(seconds, CultureInfo.InvariantCulture), int.Parse(channels, CultureInfo.InvariantCulture));
+            return AnalyzerMemory.Run(
+                double.Parse(seconds, CultureInfo.InvariantCulture),
+                int.Parse(channels, CultureInfo.InvariantCulture),
+                rest.Length == 1 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 1);
+        }
+
+        if (args is ["analyzer-cancel", var cancelSeconds, var cancelChannels, var points])
+        {
+            return AnalyzerMemory.RunCancellation(
+                double.Parse(cancelSeconds, CultureInfo.InvariantCulture), int.Parse(cancelChannels, CultureInfo.InvariantCulture), int.Parse(points, CultureInfo.InvariantCulture));
         }
 
         var defaultPath = FftKernel.DetectPath();

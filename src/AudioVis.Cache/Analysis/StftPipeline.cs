@@ -434,6 +434,8 @@ internal sealed class StftPipeline : IDisposable
 
     private sealed class Channel
     {
+        private readonly int _binCount;
+
         public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int bufferFrames, int binCount)
         {
             // A channel read from the audio keeps the spectrum of every buffered frame; a derived one (mid, side) only the
@@ -468,8 +470,6 @@ internal sealed class StftPipeline : IDisposable
         }
 
         public ChannelExtractor Extractor { get; }
-
-        private readonly int _binCount;
 
         /// <summary>Gets the real parts of the buffered frames' spectra, slot by slot (a derived channel: the current frame's).</summary>
         public float[] Real { get; private set; }
