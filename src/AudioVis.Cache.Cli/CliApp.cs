@@ -18,6 +18,7 @@ internal static class CliApp
             config.SetApplicationName("audiovis-cache");
             config.ConfigureConsole(context.Console);
             config.PropagateExceptions();
+            config.UseStrictParsing();
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Write two synthetic tracks and a scene into a temporary folder and walk the whole loop on them (the default command).")
                 .WithExample("demo");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AudioVis.Cache.Cli.Output;
 using AudioVis.Cache.Cli.Scenes;
 using AudioVis.Cache.Diffing;
@@ -21,7 +20,7 @@ internal sealed class CheckCommand(CliContext context) : SceneCommand<ReadSceneS
         var exitCode = problems.Count == 0 ? ExitCodes.Success : ExitCodes.NotClean;
         if (settings.Json)
         {
-            Context.WriteRaw(JsonSerializer.Serialize(new CheckJson(CliJson.FormatVersion, scene.SceneId, problems.Count == 0, exitCode, counts, problems), CliJsonContext.Default.CheckJson) + "\n");
+            CliJson.Write(Context, new CheckJson(CliJson.FormatVersion, scene.SceneId, problems.Count == 0, exitCode, counts, problems), c => c.CheckJson);
             return Task.FromResult(exitCode);
         }
 

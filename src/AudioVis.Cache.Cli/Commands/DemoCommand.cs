@@ -23,7 +23,8 @@ internal sealed class DemoSettings : CliSettings
 /// </summary>
 internal sealed class DemoCommand(CliContext context) : AsyncCommand<DemoSettings>
 {
-    private const string SceneJson = """
+    /// <summary>The demo's scene (also the tests' scene): docs/cli.md explains each field.</summary>
+    internal const string SceneJson = """
         {
           "formatVersion": 1,
           "sceneId": "demo",
@@ -110,8 +111,13 @@ internal sealed class DemoCommand(CliContext context) : AsyncCommand<DemoSetting
 
             await session.RefreshAsync(cancellationToken).ConfigureAwait(false);
             await ShowAsync(session, cancellationToken).ConfigureAwait(false);
+        }
 
-            Step(7, "History: every regeneration, recorded in the cache's SQLite database");
+        // Closing the session flushes the history (appended in batches) and closes the database, as a command's exit does.
+        session = await OpenAsync(scenePath, cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            Step(7, "History: every regeneration, read back from the cache's SQLite database");
             var page = await session.History.QueryAsync(HistoryQuery.All, cancellationToken).ConfigureAwait(false);
             // Jobs of different tracks run in parallel; a stable order keeps the demo's output reproducible.
             var entries = page.Entries

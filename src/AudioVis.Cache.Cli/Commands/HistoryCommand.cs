@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using AudioVis.Cache.Cli.Output;
 using AudioVis.Cache.Cli.Rendering;
 using AudioVis.Cache.Cli.Scenes;
@@ -91,7 +90,7 @@ internal sealed class HistoryCommand(CliContext context) : AsyncCommand<HistoryS
 
             if (settings.Json)
             {
-                context.WriteRaw(JsonSerializer.Serialize(new HistoryJson(CliJson.FormatVersion, [.. entries.Select(CliJson.Entry)]), CliJsonContext.Default.HistoryJson) + "\n");
+                CliJson.Write(context, new HistoryJson(CliJson.FormatVersion, [.. entries.Select(CliJson.Entry)]), c => c.HistoryJson);
             }
             else
             {

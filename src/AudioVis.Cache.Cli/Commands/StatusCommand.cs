@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AudioVis.Cache.Cli.Output;
 using AudioVis.Cache.Cli.Rendering;
 using AudioVis.Cache.Cli.Scenes;
@@ -16,7 +15,7 @@ internal sealed class StatusCommand(CliContext context) : SceneCommand<ReadScene
         if (settings.Json)
         {
             var status = new StatusJson(CliJson.FormatVersion, scene.SceneId, CliJson.Banner(banner), CliJson.Counts(session.Diffs), CliJson.Tracks(panel));
-            Context.WriteRaw(JsonSerializer.Serialize(status, CliJsonContext.Default.StatusJson) + "\n");
+            CliJson.Write(Context, status, c => c.StatusJson);
             return ExitCodes.Success;
         }
 

@@ -1,5 +1,7 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using AudioVis.Cache.Diagnostics;
 using AudioVis.Cache.Diffing;
 using AudioVis.Cache.History;
@@ -59,6 +61,13 @@ internal static class CliJson
     public const int FormatVersion = 1;
 
     private static readonly JsonNamingPolicy Words = JsonNamingPolicy.CamelCase;
+
+    // Non-ASCII ("→" in stale reasons) and quotes as-is, as in the export manifest; the output is not embedded in HTML.
+    private static readonly CliJsonContext Context = new(new JsonSerializerOptions(CliJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>Writes a document to standard output, as-is (never wrapped to the console's width), ended by a line feed.</summary>
+    public static void Write<T>(CliContext context, T document, Func<CliJsonContext, JsonTypeInfo<T>> type) =>
+        context.WriteRaw(JsonSerializer.Serialize(document, type(Context)) + "\n");
 
     public static BannerJson Banner(BannerViewModel banner) => new(
         Words.ConvertName(banner.State.ToString()),

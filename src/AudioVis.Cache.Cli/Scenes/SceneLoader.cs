@@ -59,7 +59,7 @@ internal static class SceneLoader
                 $"missing required property {message[(message.IndexOf("including: ", StringComparison.Ordinal) + 11)..].TrimEnd('.')}",
             _ when message.StartsWith("Duplicate ", StringComparison.Ordinal) => $"duplicate property {Quoted(message)}",
             _ when message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("doesn't allow", StringComparison.Ordinal) => "null is not allowed here",
-            _ when message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal) => $"expected {Expected(message)}",
+            _ when message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal) => $"expected {Expected(e.InnerException?.Message ?? message)}",
             _ => message.TrimEnd('.'),
         };
         var where = e.Path is { Length: > 0 } p ? p : "$";
@@ -74,8 +74,12 @@ internal static class SceneLoader
         return end > start ? message[start..(end + 1)] : "(unnamed)";
     }
 
+    // The converter's message names the .NET type read ("…converted to System.Int32"), or the token it found ("Cannot get the
+    // value of a token type 'String' as a number").
     private static string Expected(string message) => message switch
     {
+        _ when message.Contains("as a number", StringComparison.Ordinal) => "a number",
+        _ when message.Contains("as a string", StringComparison.Ordinal) => "a string",
         _ when message.Contains("Int32", StringComparison.Ordinal) => "a whole number",
         _ when message.Contains("Double", StringComparison.Ordinal) => "a number",
         _ when message.Contains("String", StringComparison.Ordinal) => "a string",
