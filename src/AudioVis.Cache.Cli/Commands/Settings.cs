@@ -24,7 +24,7 @@ internal class SceneSettings : CliSettings
 }
 
 /// <summary>A read command: text for people, or <c>--json</c> for scripts.</summary>
-internal class ReadSceneSettings : SceneSettings
+internal sealed class ReadSceneSettings : SceneSettings
 {
     [CommandOption("--json")]
     [Description("Write machine-readable JSON (docs/cli.md, \"JSON output\") instead of tables.")]

@@ -28,6 +28,12 @@ public sealed class CliSceneErrorTests
         yield return new TestCaseData(CliTestScene.DefaultScene.Replace("\"fft_size\": 4096", "\"fft_size\": \"big\"", StringComparison.Ordinal),
             "scene.json: $.profiles[0].parameters.fft_size (line 9): expected a number.")
             .SetName("WrongType");
+        yield return new TestCaseData(CliTestScene.DefaultScene.Replace("\"hop_size\": 1024", "\"hop_size\": 1024, \"sample_rate\": \"fast\"", StringComparison.Ordinal),
+            "scene.json: $.profiles[0].parameters.sample_rate: \"fast\" is not a sample rate; expected \"native\" or a whole number of Hz.")
+            .SetName("BadSampleRate");
+        yield return new TestCaseData(CliTestScene.DefaultScene.Replace("\"hop_size\": 1024", "\"hop_size\": 1024, \"window\": \"kaiser\"", StringComparison.Ordinal),
+            "scene.json: $.profiles[0].parameters.window: 'kaiser' is not one of 'hann', 'hamming', 'blackman', 'rectangular'.")
+            .SetName("UnknownWindow");
         yield return new TestCaseData(CliTestScene.DefaultScene.Replace("\"track\": \"drop\"", "\"track\": \"outro\"", StringComparison.Ordinal),
             "scene.json: $.elements[3].track: unknown track 'outro'; the scene's tracks are 'intro', 'drop'.")
             .SetName("UnknownTrack");
