@@ -54,4 +54,25 @@ public sealed class CliAudioFormatTests
             Assert.That(unavailable[0].GetProperty("reason").GetString(), Does.Contain("Undecodable"));
         });
     }
+
+    [Test]
+    public async Task RegeneratingAnUndecodableTrack_Fails_ExitOne_AndTheHistoryRecordsTheFailure()
+    {
+        using var scene = new CliTestScene();
+        File.WriteAllText(Path.Combine(scene.Root, "audio", "drop.wav"), "not audio");
+
+        var regenerate = await scene.RunAsync("regenerate", "{scene}", "--descriptor", "spectral.flux");
+        var failures = await scene.RunAsync("history", "{scene}", "--status", "failure", "--json");
+        var successes = await scene.RunAsync("history", "{scene}", "--status", "success", "--json");
+
+        var entries = failures.Json().GetProperty("entries").EnumerateArray().ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(regenerate.ExitCode, Is.EqualTo(1), regenerate.ToString());
+            Assert.That(regenerate.Output, Does.Contain("failed    job 1: audio/drop.wav · default (spectral.flux)"));
+            Assert.That(entries, Has.Length.EqualTo(1));
+            Assert.That(entries[0].GetProperty("errorType").GetString(), Does.EndWith("Exception"));
+            Assert.That(successes.Json().GetProperty("entries").GetArrayLength(), Is.Zero);
+        });
+    }
 }
