@@ -2,10 +2,10 @@ using AudioVis.Cache.Cli;
 using Spectre.Console;
 
 using var cancellation = new CancellationTokenSource();
-// Ctrl+C cancels the command (jobs stop, nothing is half-written) instead of killing the process; exit code 130.
+// The first Ctrl+C cancels the command (jobs stop, nothing is half-written; exit code 130); a second one ends the process.
 Console.CancelKeyPress += (_, e) =>
 {
-    e.Cancel = true;
+    e.Cancel = !cancellation.IsCancellationRequested;
     cancellation.Cancel();
 };
 

@@ -48,6 +48,12 @@ internal sealed class DemoCommand(CliContext context) : AsyncCommand<DemoSetting
 
     public override async Task<int> ExecuteAsync(CommandContext commandContext, DemoSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Directory is { } given && System.IO.Directory.Exists(given) && System.IO.Directory.EnumerateFileSystemEntries(given).Any())
+        {
+            // The demo starts from an empty cache; it never deletes what a folder already holds.
+            throw new CliInputException($"--directory '{given}' is not empty; pass a new or empty folder.");
+        }
+
         var root = settings.Directory is { } directory ? System.IO.Directory.CreateDirectory(directory).FullName : System.IO.Directory.CreateTempSubdirectory("audiovis-demo-").FullName;
         try
         {

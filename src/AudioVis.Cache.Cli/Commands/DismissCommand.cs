@@ -50,15 +50,22 @@ internal sealed class DismissCommand(CliContext context) : SceneCommand<DismissS
     }
 
     /// <summary>The scene's diffs, plus a diff with no intents for each cached group of a declared profile that no element requests.</summary>
-    private static async Task<IReadOnlyList<CacheDiff>> ExtraneousDiffsAsync(CacheSession session, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CacheDiff>> ExtraneousDiffsAsync(CacheSession session, CancellationToken cancellationToken)
     {
         var diffs = session.Diffs.ToList();
         var profiles = session.Services.GetRequiredService<IAnalysisProfileRegistry>();
         var differ = session.Services.GetRequiredService<ICacheDiffer>();
         var keys = await session.Services.GetRequiredService<ICacheMetadataStore>().GetKeysAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var key in keys.Where(k => !diffs.Any(d => d.Key.Equals(k)) && profiles.TryGet(k.AnalysisProfileId, out _)))
+        foreach (var key in keys.Where(k => !diffs.Any(d => d.Key.Equals(k))))
         {
-            diffs.Add(await differ.DiffAsync(key, [], cancellationToken).ConfigureAwait(false));
+            if (profiles.TryGet(key.AnalysisProfileId, out _))
+            {
+                diffs.Add(await differ.DiffAsync(key, [], cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                Context.Console.MarkupLineInterpolated($"[grey]Kept the entries of {key.TrackRef} · {key.AnalysisProfileId}: the scene does not declare the profile '{key.AnalysisProfileId}' (declare it again to dismiss them).[/]");
+            }
         }
 
         return [.. diffs.Where(d => d.Extraneous.Count > 0).OrderBy(d => d.Key)];

@@ -220,6 +220,24 @@ public sealed class CliCommandTests
     }
 
     [Test]
+    public async Task Dismiss_KeepsEntriesOfAProfileTheSceneNoLongerDeclares()
+    {
+        await _scene.RunAsync("regenerate", "{scene}", "--all");
+        _scene.EditScene("\"profile\": \"hires\", \"descriptors\": [\"rms@mid\", \"onset.strength\"]", "\"profile\": \"default\", \"descriptors\": [\"rms@mid\", \"onset.strength\"]");
+        _scene.EditScene("\"profile\": \"hires\", \"descriptors\": [\"spectrum.bands32@L\", \"spectrum.bands32@R\"]", "\"profile\": \"default\", \"descriptors\": [\"spectrum.bands32@L\", \"spectrum.bands32@R\"]");
+        _scene.EditScene("\"id\": \"hires\"", "\"id\": \"hires2\"");
+
+        var dismiss = await _scene.RunAsync("dismiss", "{scene}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dismiss.ExitCode, Is.Zero, dismiss.ToString());
+            Assert.That(dismiss.Output, Does.Contain("Kept the entries of audio/intro.wav · hires: the scene does not declare the profile 'hires'"));
+            Assert.That(dismiss.Output, Does.Contain("0 extraneous entries dismissed."));
+        });
+    }
+
+    [Test]
     public async Task Rebuild_AfterTheDatabaseIsLost_RestoresACleanCache()
     {
         await _scene.RunAsync("regenerate", "{scene}", "--all");

@@ -58,4 +58,28 @@ public sealed class DemoCommandTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public async Task Demo_InAFolderThatIsNotEmpty_ExitTwo_AndTouchesNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("avcache-demo-test-").FullName;
+        try
+        {
+            var mine = Path.Combine(folder, "mine.txt");
+            File.WriteAllText(mine, "keep me");
+
+            var result = await CliTestScene.Run(TimeProvider.System, CancellationToken.None, null, "demo", "--directory", folder);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.ExitCode, Is.EqualTo(2));
+                Assert.That(result.Error, Does.EndWith("is not empty; pass a new or empty folder.\n"));
+                Assert.That(Directory.GetFileSystemEntries(folder), Is.EqualTo(new[] { mine }));
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
