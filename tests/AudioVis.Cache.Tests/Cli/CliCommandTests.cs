@@ -49,6 +49,22 @@ public sealed class CliCommandTests
     }
 
     [Test]
+    public async Task RegenerateAll_OnATerminal_ShowsAProgressBarPerJob()
+    {
+        var regenerate = await CliTestScene.Run(TimeProvider.System, CancellationToken.None, null, interactive: true, "regenerate", _scene.ScenePath, "--all");
+        var check = await _scene.RunAsync("check", "{scene}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(regenerate.ExitCode, Is.Zero, regenerate.ToString());
+            Assert.That(regenerate.Output, Does.Contain("audio/intro.wav · hires: Succeeded"));
+            Assert.That(regenerate.Output, Does.Contain("100%"));
+            Assert.That(regenerate.Output, Does.Not.Contain("started   job"), "bars instead of lines");
+            Assert.That(check.ExitCode, Is.Zero, check.ToString());
+        });
+    }
+
+    [Test]
     public async Task ProfileParameterChangedInTheScene_StaleWithReason_CheckExitsThree()
     {
         await _scene.RunAsync("regenerate", "{scene}", "--all");

@@ -40,15 +40,19 @@ internal sealed class CliTestScene : IDisposable
     public Task<CliResult> RunWithAsync(TimeProvider time, CancellationToken cancellationToken, Action<string>? onOutput, params string[] args) =>
         Run(time, cancellationToken, onOutput, [.. args.Select(a => a.Replace("{scene}", ScenePath, StringComparison.Ordinal))]);
 
-    public static async Task<CliResult> Run(TimeProvider time, CancellationToken cancellationToken, Action<string>? onOutput, params string[] args)
+    public static Task<CliResult> Run(TimeProvider time, CancellationToken cancellationToken, Action<string>? onOutput, params string[] args) =>
+        Run(time, cancellationToken, onOutput, interactive: false, args);
+
+    // interactive: as on a terminal (live progress bars, ANSI codes), or as when redirected.
+    public static async Task<CliResult> Run(TimeProvider time, CancellationToken cancellationToken, Action<string>? onOutput, bool interactive, params string[] args)
     {
         using var output = new ObservedWriter(onOutput);
         using var error = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
+            Ansi = interactive ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = 200;
