@@ -46,10 +46,14 @@ internal sealed class CacheSession : IAsyncDisposable
 
     public IReadOnlyList<CacheDiff> Diffs => _provider.GetRequiredService<IDiffScheduler>().GetLatestDiffs();
 
-    /// <summary>Opens the cache of a scene, publishes its intents and runs the first frame.</summary>
-    public static async Task<CacheSession> OpenAsync(CliContext context, Scene scene, string? cacheDirectory, string? exportsDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the cache of a scene, publishes its intents and runs the first frame. With <c>rebuildUnusableDatabase</c>
+    /// (for <c>rebuild</c>), a database that cannot be used (corrupt, not SQLite, newer) is set aside and replaced by a new one.
+    /// </summary>
+    public static async Task<CacheSession> OpenAsync(
+        CliContext context, Scene scene, string? cacheDirectory, string? exportsDirectory, CancellationToken cancellationToken, bool rebuildUnusableDatabase = false)
     {
-        var session = Create(context, scene, cacheDirectory ?? scene.DefaultCacheDirectory, exportsDirectory);
+        var session = Create(context, scene, cacheDirectory ?? scene.DefaultCacheDirectory, exportsDirectory, rebuildUnusableDatabase);
         try
         {
             // The banner follows the scheduler's diffs from its creation on: create it before the first frame.
@@ -78,7 +82,7 @@ internal sealed class CacheSession : IAsyncDisposable
             throw new CliInputException($"There is no cache in '{cacheDirectory}' (no {SqliteCacheOptions.DefaultFileName}); run 'audiovis-cache regenerate <scene>' first, or pass --cache-dir.");
         }
 
-        return Create(context, null, cacheDirectory, null);
+        return Create(context, null, cacheDirectory, null, rebuildUnusableDatabase: false);
     }
 
     /// <summary>Waits for the source monitor, runs a frame, and returns the latest diff of every group.</summary>
@@ -97,7 +101,7 @@ internal sealed class CacheSession : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 
-    private static CacheSession Create(CliContext context, Scene? scene, string cacheDirectory, string? exportsDirectory)
+    private static CacheSession Create(CliContext context, Scene? scene, string cacheDirectory, string? exportsDirectory, bool rebuildUnusableDatabase)
     {
         cacheDirectory = Path.GetFullPath(cacheDirectory);
         Directory.CreateDirectory(cacheDirectory);
@@ -117,7 +121,7 @@ internal sealed class CacheSession : IAsyncDisposable
                     }
                 }
             })
-            .UseSqlite()
+            .UseSqlite(o => o.RebuildUnusableDatabase = rebuildUnusableDatabase)
             .ConfigureRegeneration(o => o.AutoRegenerate = false)
             // One command, one pass: nothing to watch, no periodic checks.
             .ConfigureSourceIdentity(o => o.WatchFiles = false);

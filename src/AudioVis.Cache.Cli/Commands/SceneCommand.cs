@@ -12,12 +12,15 @@ internal abstract class SceneCommand<TSettings>(CliContext context) : AsyncComma
     public sealed override async Task<int> ExecuteAsync(CommandContext commandContext, TSettings settings, CancellationToken cancellationToken)
     {
         var scene = SceneLoader.Load(settings.Scene, context.TimeProvider.GetUtcNow());
-        var session = await CacheSession.OpenAsync(context, scene, settings.CacheDirectory, ExportsDirectory(settings), cancellationToken).ConfigureAwait(false);
+        var session = await CacheSession.OpenAsync(context, scene, settings.CacheDirectory, ExportsDirectory(settings), cancellationToken, RebuildsUnusableDatabase).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             return await RunAsync(session, scene, settings, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Gets a value indicating whether a database the library cannot use is set aside and replaced by a new, empty one.</summary>
+    protected virtual bool RebuildsUnusableDatabase => false;
 
     protected virtual string? ExportsDirectory(TSettings settings) => null;
 

@@ -275,6 +275,34 @@ public sealed class CliCommandTests
         });
     }
 
+    [Test]
+    public async Task CorruptDatabase_OneLineAndExitOne_RebuildSetsItAsideAndRestoresTheCache()
+    {
+        await _scene.RunAsync("regenerate", "{scene}", "--all");
+        foreach (var file in Directory.GetFiles(_scene.CacheDirectory, SqliteCacheOptions.DefaultFileName + "*"))
+        {
+            File.Delete(file);
+        }
+
+        var database = Path.Combine(_scene.CacheDirectory, SqliteCacheOptions.DefaultFileName);
+        File.WriteAllText(database, "this is not a database, just text that is long enough to have a header");
+
+        var status = await _scene.RunAsync("status", "{scene}");
+        var rebuild = await _scene.RunAsync("rebuild", "{scene}");
+        var check = await _scene.RunAsync("check", "{scene}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.ExitCode, Is.EqualTo(1), status.ToString());
+            Assert.That(status.Error, Does.StartWith("error: The cache database '").And.Contain("(NotADatabase)"));
+            Assert.That(status.Error.TrimEnd('\n'), Does.Not.Contain('\n'), "one line");
+            Assert.That(rebuild.ExitCode, Is.Zero, rebuild.ToString());
+            Assert.That(rebuild.Output, Does.Contain("7 records written"));
+            Assert.That(Directory.GetFiles(_scene.CacheDirectory, SqliteCacheOptions.DefaultFileName + ".unusable-*"), Has.Length.EqualTo(1), "set aside, not deleted");
+            Assert.That(check.ExitCode, Is.Zero, check.ToString());
+        });
+    }
+
     private static JsonElement[] Entries(CliResult result)
     {
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
