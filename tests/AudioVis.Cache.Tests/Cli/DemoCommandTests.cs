@@ -1,47 +1,85 @@
 using ApprovalTests;
 using ApprovalTests.Reporters;
-using AudioVis.Cache.Cli;
-using Spectre.Console;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AudioVis.Cache.Tests.Cli;
 
 [UseReporter(typeof(QuietReporter))]
 public sealed class DemoCommandTests
 {
-    [Test]
-    public async Task Demo_RendersIntentsDiffsAndReasons()
-    {
-        var (exitCode, output) = await RunAsync("demo");
-
-        Assert.That(exitCode, Is.Zero);
-        Approvals.Verify(output);
-    }
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 20, 0, 0, TimeSpan.Zero);
 
     [Test]
-    public async Task UnknownCommand_PrintsUsageAndExitsWithTwo()
+    public async Task Demo_WalksTheWholeLoopOnRealFiles_MatchesApprovedOutput()
     {
-        var (exitCode, output) = await RunAsync("frobnicate");
+        var result = await CliTestScene.Run(new FakeTimeProvider(Start), CancellationToken.None, null, "demo");
 
         Assert.Multiple(() =>
         {
-            Assert.That(exitCode, Is.EqualTo(2));
-            Assert.That(output, Does.Contain("Unknown command 'frobnicate'."));
-            Assert.That(output, Does.Contain("Usage: audiovis-cache [command]"));
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(result.Error, Is.Empty);
+        });
+        Approvals.Verify(result.Output);
+    }
+
+    [Test]
+    public async Task NoArguments_RunsTheDemo()
+    {
+        var result = await CliTestScene.Run(new FakeTimeProvider(Start), CancellationToken.None, null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(result.Output, Does.Contain("8. Export manifest"));
+            Assert.That(result.Output, Does.Contain("Wrote exports/demo/analysis-history.json: 4 history entries."));
         });
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    [Test]
+    public async Task Demo_InAGivenFolder_KeepsTheSceneCacheAndManifest()
     {
-        using var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        var folder = Directory.CreateTempSubdirectory("avcache-demo-test-").FullName;
+        try
         {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 120;
-        var exitCode = await CliApp.RunAsync(args, console, CancellationToken.None);
-        return (exitCode, writer.ToString().ReplaceLineEndings("\n"));
+            var result = await CliTestScene.Run(TimeProvider.System, CancellationToken.None, null, "demo", "--directory", folder);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.ToString());
+                Assert.That(Path.Combine(folder, "scene.json"), Does.Exist);
+                Assert.That(Path.Combine(folder, "audio", "intro.wav"), Does.Exist);
+                Assert.That(Path.Combine(folder, ".audiovis-cache", "audiovis-cache.db"), Does.Exist);
+                Assert.That(Path.Combine(folder, "exports", "demo", "analysis-history.json"), Does.Exist);
+                Assert.That(result.Output, Does.Not.Contain(folder), "no temporary path in the output");
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Demo_InAFolderThatIsNotEmpty_ExitTwo_AndTouchesNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("avcache-demo-test-").FullName;
+        try
+        {
+            var mine = Path.Combine(folder, "mine.txt");
+            File.WriteAllText(mine, "keep me");
+
+            var result = await CliTestScene.Run(TimeProvider.System, CancellationToken.None, null, "demo", "--directory", folder);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.ExitCode, Is.EqualTo(2));
+                Assert.That(result.Error, Does.EndWith("is not empty; pass a new or empty folder.\n"));
+                Assert.That(Directory.GetFileSystemEntries(folder), Is.EqualTo(new[] { mine }));
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
