@@ -1,3 +1,4 @@
+using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
 
 namespace AudioVis.Cache.Sqlite.Tests;
@@ -33,6 +34,32 @@ public sealed class SqliteCacheMetadataStoreTests
             Assert.That(read, Is.EqualTo(records));
             Assert.That(read[0].AnalyzedAt.Offset, Is.EqualTo(TimeSpan.FromMinutes(330)));
             Assert.That(read[0].AnalyzedAt.Ticks, Is.EqualTo(at.Ticks));
+        });
+    }
+
+    // The store keeps parameters as their canonical text, which omits spectrum_encoding when it is float32 (issue #10).
+    [Test]
+    public async Task Upsert_ThenReopen_EverySpectrumEncodingRoundTrips()
+    {
+        var path = _folder.File("encodings.db");
+        var key = new CacheKey("tracks/a.wav", "default");
+        CacheMetadataRecord[] records =
+        [
+            .. Enum.GetValues<SpectrumEncoding>().Select(e =>
+                SqliteTestSupport.Record(key, $"spectrum@ch{(int)e + 1}", parameters: AnalysisParameters.Default with { SpectrumEncoding = e })),
+        ];
+        await using (var store = new SqliteCacheMetadataStore(SqliteTestSupport.Open(path), ownsDatabase: true))
+        {
+            await store.UpsertAsync(key, records);
+        }
+
+        await using var reopened = new SqliteCacheMetadataStore(SqliteTestSupport.Open(path), ownsDatabase: true);
+        var read = await reopened.GetRecordsAsync(key);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.EqualTo(records));
+            Assert.That(read.Select(r => r.Parameters!.SpectrumEncoding), Is.EqualTo(Enum.GetValues<SpectrumEncoding>()));
         });
     }
 
