@@ -139,12 +139,7 @@ public sealed class FeatureBlobFormatEncodingTests
 
         using (Assert.EnterMultipleScope())
         {
-            foreach (var (first, count) in new[] { (62, 2), (60, 70), (0, 130), (125, 5), (129, 1), (63, 63) })
-            {
-                var frames = new float[count * valuesPerFrame];
-                reader.ReadFrames(first, frames);
-                Assert.That(frames, Is.EqualTo(blob.Values.Slice(first * valuesPerFrame, count * valuesPerFrame).ToArray()), $"frames {first}…{first + count - 1}");
-            }
+            AssertReadsFrames(reader, blob, (62, 2), (60, 70), (0, 130), (125, 5), (129, 1), (63, 63));
 
             Assert.That(reader.ReadValue(126, 1024), Is.EqualTo(blob.GetFrame(126)[1024]));
             Assert.That(new FileInfo(store.GetBlobPath(Key, blob.Header.Descriptor)).Length, Is.EqualTo(8 + (130 * 1025) + (3 * 16) + 141 + 32), "values, index, header (no parameters, dB8 trailer), footer");
