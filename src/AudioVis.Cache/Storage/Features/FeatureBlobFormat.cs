@@ -54,9 +54,14 @@ internal static partial class FeatureBlobFormat
     public static ReadOnlySpan<byte> Magic => "AVCF"u8;
 
     /// <summary>Encodes a blob in format version 2 (no longer written by the stores; readers still accept it).</summary>
-    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
+    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate), the header is too long, or the blob has a compact value encoding (version 2 stores float32 only).</exception>
     public static async ValueTask<byte[]> EncodeV2Async(FeatureBlob blob, CancellationToken cancellationToken)
     {
+        if (blob.Header.Encoding.Kind != FeatureEncodingKind.Float32)
+        {
+            throw new ArgumentException($"Format version 2 stores float32 values only; {blob.Header.Descriptor} for {blob.Header.Key} is {blob.Header.Encoding}.", nameof(blob));
+        }
+
         var head = EncodeHeader(blob.Header);
         var bytes = new byte[checked(head.Length + (sizeof(float) * blob.Header.ValueCount) + ChecksumLength)];
         using var stream = new MemoryStream(bytes);

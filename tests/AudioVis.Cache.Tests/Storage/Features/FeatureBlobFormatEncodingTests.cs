@@ -266,6 +266,14 @@ public sealed class FeatureBlobFormatEncodingTests
     }
 
     [Test]
+    public void EncodeV2Async_CompactEncoding_Throws()
+    {
+        Assert.That(
+            async () => await FeatureBlobFormat.EncodeV2Async(Quantised(Db8, frameCount: 3, valuesPerFrame: 2), CancellationToken.None),
+            Throws.ArgumentException.With.Message.Contains("Format version 2 stores float32 values only"));
+    }
+
+    [Test]
     public async Task StreamedWrite_WithTheEncoding_EqualsWriteAsync()
     {
         var blob = Quantised(Db8, frameCount: 130, valuesPerFrame: 1025);
