@@ -91,7 +91,8 @@ public sealed record FeatureValueEncoding
                 nameof(low), low, string.Create(CultureInfo.InvariantCulture, $"The level range {low} … {high} dB must be finite with low < high."));
         }
 
-        return new(kind, scale, low, high);
+        // −0 is stored as 0, so equal encodings (−0 == 0) always store equal bytes.
+        return new(kind, scale, low == 0 ? 0 : low, high == 0 ? 0 : high);
     }
 
     /// <inheritdoc/>

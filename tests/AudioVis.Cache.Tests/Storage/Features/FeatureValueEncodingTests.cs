@@ -19,6 +19,7 @@ public sealed class FeatureValueEncodingTests
             Assert.That(db8, Is.EqualTo(FeatureValueEncoding.Decibels(FeatureEncodingKind.Decibels8, FeatureLevelScale.Decibels, -100, 0)));
             Assert.That(db8, Is.Not.EqualTo(FeatureValueEncoding.Decibels(FeatureEncodingKind.Decibels8, FeatureLevelScale.Power, -100, 0)));
             Assert.That(db8.ToString(), Is.EqualTo("db8 (Decibels, -100 … 0 dB)"));
+            Assert.That(double.IsNegative(FeatureValueEncoding.Decibels(FeatureEncodingKind.Decibels8, FeatureLevelScale.Decibels, -100, -0.0).High), Is.False, "−0 is stored as 0");
             Assert.That(FeatureValueEncoding.Float16.ToString(), Is.EqualTo("float16"));
             Assert.That(new FeatureBlobHeader(FeatureBlobTestData.Key, Cache.Descriptors.DescriptorId.Parse("rms"), FeatureBlobTestData.Revision, "s", "c", 1, 48000, 512, 1024, 0, 1).Encoding, Is.SameAs(FeatureValueEncoding.Float32));
         }
