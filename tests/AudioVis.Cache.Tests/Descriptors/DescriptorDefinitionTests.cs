@@ -11,6 +11,19 @@ public sealed class DescriptorDefinitionTests
     public void ParameterDependencies_NotGiven_EveryParameter() =>
         Assert.That(new DescriptorDefinition("custom.x", "custom", 1, "linear", "x").ParameterDependencies, Is.EqualTo(AllParameters));
 
+    // Issue #10: a host descriptor that declares no dependencies is stale on a spectrum_encoding edit too (the safe choice).
+    [Test]
+    public void ParameterDependencies_NotGiven_IncludeTheSpectrumEncoding()
+    {
+        var definition = new DescriptorDefinition("custom.x", "custom", 1, "linear", "x");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(definition.ParameterDependencies[^1], Is.EqualTo("spectrum_encoding"));
+            Assert.That(definition.DependencyMask, Is.EqualTo((1 << 11) - 1));
+        }
+    }
+
     [Test]
     public void ParameterDependencies_Given_CanonicalOrderWithoutDuplicates() =>
         Assert.That(
