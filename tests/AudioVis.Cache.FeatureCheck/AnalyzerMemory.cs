@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using AudioVis.Cache.Analysis;
-using AudioVis.Cache.Analysis.Audio;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;

@@ -1,3 +1,4 @@
+using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
 
 namespace AudioVis.Cache.Sqlite.Tests;
@@ -20,19 +21,35 @@ public sealed class SqliteCacheMetadataStoreTests
         var key = new CacheKey("tracks/a.wav", "default");
         var at = new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromMinutes(330)).AddTicks(9_999_999);
         CacheMetadataRecord[] records = [SqliteTestSupport.Record(key, "rms", analyzedAt: at), SqliteTestSupport.Record(key, "zcr", parametersKnown: false)];
-        await using (var store = new SqliteCacheMetadataStore(SqliteTestSupport.Open(path), ownsDatabase: true))
-        {
-            await store.UpsertAsync(key, records);
-        }
 
-        await using var reopened = new SqliteCacheMetadataStore(SqliteTestSupport.Open(path), ownsDatabase: true);
-        var read = await reopened.GetRecordsAsync(key);
+        var read = await UpsertThenReopenAsync(path, key, records);
 
         Assert.Multiple(() =>
         {
             Assert.That(read, Is.EqualTo(records));
             Assert.That(read[0].AnalyzedAt.Offset, Is.EqualTo(TimeSpan.FromMinutes(330)));
             Assert.That(read[0].AnalyzedAt.Ticks, Is.EqualTo(at.Ticks));
+        });
+    }
+
+    // The store keeps parameters as their canonical text, which omits spectrum_encoding when it is float32 (issue #10).
+    [Test]
+    public async Task Upsert_ThenReopen_EverySpectrumEncodingRoundTrips()
+    {
+        var path = _folder.File("encodings.db");
+        var key = new CacheKey("tracks/a.wav", "default");
+        CacheMetadataRecord[] records =
+        [
+            .. Enum.GetValues<SpectrumEncoding>().Select(e =>
+                SqliteTestSupport.Record(key, $"spectrum@ch{(int)e + 1}", parameters: AnalysisParameters.Default with { SpectrumEncoding = e })),
+        ];
+
+        var read = await UpsertThenReopenAsync(path, key, records);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.EqualTo(records));
+            Assert.That(read.Select(r => r.Parameters!.SpectrumEncoding), Is.EqualTo(Enum.GetValues<SpectrumEncoding>()));
         });
     }
 
@@ -61,5 +78,17 @@ public sealed class SqliteCacheMetadataStoreTests
 
         Assert.That(async () => await store.UpsertAsync(key, [SqliteTestSupport.Record(key, "rms")]), Throws.ArgumentException.With.Message.Contains("lone UTF-16 surrogate"));
         Assert.That(await store.GetKeysAsync(), Is.Empty);
+    }
+
+    /// <summary>Upserts the records into a new database, closes it, and reads them back from a reopened one.</summary>
+    private static async Task<IReadOnlyList<CacheMetadataRecord>> UpsertThenReopenAsync(string path, CacheKey key, CacheMetadataRecord[] records)
+    {
+        await using (var store = new SqliteCacheMetadataStore(SqliteTestSupport.Open(path), ownsDatabase: true))
+        {
+            await store.UpsertAsync(key, records);
+        }
+
+        await using var reopened = new SqliteCacheMetadataStore(SqliteTestSupport.Open(path), ownsDatabase: true);
+        return await reopened.GetRecordsAsync(key);
     }
 }

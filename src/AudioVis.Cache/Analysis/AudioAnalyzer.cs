@@ -1,5 +1,6 @@
 using System.Globalization;
 using AudioVis.Cache.Analysis.Audio;
+using AudioVis.Cache.Analysis.Calculators;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
@@ -106,6 +107,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         }
 
         var computers = new IDescriptorFrameComputer[descriptors.Count];
+        var encodings = new FeatureValueEncoding[descriptors.Count];
         var perChannel = new List<IDescriptorFrameComputer>[aliases.Count];
         var sink = new WriterSink(aliases.Count);
         for (var c = 0; c < perChannel.Length; c++)
@@ -116,6 +118,14 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         for (var i = 0; i < descriptors.Count; i++)
         {
             computers[i] = calculators[i].CreateComputer(descriptors[i], context);
+
+            // A compact spectrum encoding is applied as the values are computed, so every store returns exactly them.
+            encodings[i] = SpectrumValueEncodings.For(calculators[i].Id, descriptors[i].Name, parameters);
+            if (encodings[i].Kind != FeatureEncodingKind.Float32)
+            {
+                computers[i] = new QuantizingFrameComputer(computers[i], FeatureValueCodec.For(encodings[i]));
+            }
+
             perChannel[channelOf[i]].Add(computers[i]);
         }
 
@@ -131,7 +141,7 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         {
             for (var i = 0; i < descriptors.Count; i++)
             {
-                writers[i] = await store.BeginWriteAsync(request.Key, descriptors[i], computers[i].ValuesPerFrame, frames, cancellationToken).ConfigureAwait(false);
+                writers[i] = await store.BeginWriteAsync(request.Key, descriptors[i], computers[i].ValuesPerFrame, frames, encodings[i], cancellationToken).ConfigureAwait(false);
                 sink.Add(channelOf[i], writers[i]!);
             }
 
@@ -165,7 +175,10 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
                     (int)frames,
                     computers[i].ValuesPerFrame,
                     parameters,
-                    analyzedAt);
+                    analyzedAt)
+                {
+                    Encoding = encodings[i],
+                };
                 blobs[i] = (writers[i]!, header);
             }
 
@@ -228,8 +241,9 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
     /// <summary>Reports each descriptor as its blob is written (or committed), then delegates to the real store.</summary>
     private sealed class ReportingFeatureStore(IFeatureStore inner, IProgress<AnalysisProgress> progress) : IFeatureStore
     {
-        public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
-            new ReportingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken).ConfigureAwait(false), progress);
+        public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(
+            CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, FeatureValueEncoding? encoding = null, CancellationToken cancellationToken = default) =>
+            new ReportingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, encoding, cancellationToken).ConfigureAwait(false), progress);
 
         public ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
             inner.OpenReaderAsync(key, descriptor, cancellationToken);

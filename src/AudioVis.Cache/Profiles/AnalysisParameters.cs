@@ -27,6 +27,9 @@ public sealed record AnalysisParameters
     /// <summary>The largest resampling target, in Hz.</summary>
     public const int MaxSampleRate = 384000;
 
+    // The largest finite float16.
+    private const double MaxHalf = 65504;
+
     /// <summary>The first line of the canonical encoding; it names the encoding's format version.</summary>
     public const string CanonicalHeader = "audiovis-profile-v1";
 
@@ -69,6 +72,16 @@ public sealed record AnalysisParameters
     /// <summary>Gets the sample rate the audio is resampled to before analysis, in Hz; <see langword="null"/> analyses at the track's native rate.</summary>
     /// <value>The default value is <see langword="null"/> (native rate).</value>
     public int? TargetSampleRate { get; init; }
+
+    /// <summary>
+    /// Gets how <c>spectrum</c>, <c>spectrum.db</c> and <c>spectrum.bandsN</c> are quantised and stored: float32 (exact),
+    /// float16, or levels in dB quantised to 16 or 8 bits over the decibel range (see <see cref="Profiles.SpectrumEncoding"/>
+    /// for each error bound). A host that only draws bars can store a byte a bin instead of four. Part of the revision
+    /// hash; the canonical text omits it when it is <see cref="SpectrumEncoding.Float32"/>, so profiles from before it
+    /// existed keep their revision.
+    /// </summary>
+    /// <value>The default value is <see cref="SpectrumEncoding.Float32"/>.</value>
+    public SpectrumEncoding SpectrumEncoding { get; init; } = SpectrumEncoding.Float32;
 
     /// <summary>Gets the parameters every profile starts from.</summary>
     public static AnalysisParameters Default { get; } = new();
@@ -130,12 +143,22 @@ public sealed record AnalysisParameters
             errors.Add(string.Create(inv, $"TargetSampleRate {rate} must be from {MinSampleRate} to {MaxSampleRate} Hz, or null for the native rate."));
         }
 
+        if (!Enum.IsDefined(SpectrumEncoding))
+        {
+            errors.Add(string.Create(inv, $"SpectrumEncoding {(int)SpectrumEncoding} is not a defined spectrum encoding."));
+        }
+        else if (SpectrumEncoding == SpectrumEncoding.Float16 && (Math.Abs(MinDecibels) > MaxHalf || Math.Abs(MaxDecibels) > MaxHalf))
+        {
+            errors.Add(string.Create(inv, $"With SpectrumEncoding Float16, MinDecibels {MinDecibels} and MaxDecibels {MaxDecibels} must be from -{MaxHalf} to {MaxHalf} (the float16 range)."));
+        }
+
         return errors;
     }
 
     /// <summary>
     /// Returns the canonical parameters as (name, value) pairs in their fixed order, the values formatted with the
-    /// invariant culture (doubles in round-trip form, -0 written as 0).
+    /// invariant culture (doubles in round-trip form, -0 written as 0). The last pair is always <c>spectrum_encoding</c>,
+    /// even when <see cref="ToCanonicalText"/> omits it.
     /// </summary>
     /// <returns>The pairs, in the order of the canonical encoding.</returns>
     public IReadOnlyList<KeyValuePair<string, string>> ToCanonicalPairs() =>
@@ -162,11 +185,21 @@ public sealed record AnalysisParameters
         new("band_min_hz", Format(MinBandFrequency)),
         new("band_max_hz", Format(MaxBandFrequency)),
         new("sample_rate", TargetSampleRate is { } rate ? Format(rate) : "native"),
+        new(SpectrumEncodingName, SpectrumEncoding switch
+        {
+            SpectrumEncoding.Float32 => "float32",
+            SpectrumEncoding.Float16 => "float16",
+            SpectrumEncoding.Decibels16 => "db16",
+            SpectrumEncoding.Decibels8 => "db8",
+            _ => Format((int)SpectrumEncoding),
+        }),
     ];
 
     /// <summary>
     /// Returns the canonical encoding: the line <c>audiovis-profile-v1</c>, then one <c>name=value</c> line per
-    /// parameter in the order of <see cref="ToCanonicalPairs"/>, each line ended by a line feed (U+000A).
+    /// parameter in the order of <see cref="ToCanonicalPairs"/>, each line ended by a line feed (U+000A), except that the
+    /// <c>spectrum_encoding</c> line is omitted when it is <c>float32</c> (so profiles from before the parameter existed
+    /// keep their text and revision hash).
     /// </summary>
     /// <returns>The canonical text; its UTF-8 bytes are what <see cref="ProfileRevisionHash"/> hashes.</returns>
     public string ToCanonicalText()
@@ -174,13 +207,22 @@ public sealed record AnalysisParameters
         var builder = new StringBuilder(256).Append(CanonicalHeader).Append('\n');
         foreach (var (name, value) in ToCanonicalPairs())
         {
+            if (name == SpectrumEncodingName && SpectrumEncoding == SpectrumEncoding.Float32)
+            {
+                continue;
+            }
+
             builder.Append(name).Append('=').Append(value).Append('\n');
         }
 
         return builder.ToString();
     }
 
-    /// <summary>Parses the canonical encoding written by <see cref="ToCanonicalText"/> (for stores that persist parameters).</summary>
+    /// <summary>
+    /// Parses the canonical encoding written by <see cref="ToCanonicalText"/> (for stores that persist parameters), with or
+    /// without the last line <c>spectrum_encoding</c> (its absence means <c>float32</c>; an explicit <c>float32</c> line
+    /// is not canonical and is rejected).
+    /// </summary>
     /// <param name="text">The canonical text.</param>
     /// <returns>The parameters.</returns>
     /// <exception cref="FormatException">The text is not a canonical encoding; the message names the offending line.</exception>
@@ -189,13 +231,16 @@ public sealed record AnalysisParameters
         ArgumentNullException.ThrowIfNull(text);
         var lines = text.Split('\n');
         var expected = Default.ToCanonicalPairs();
-        if (lines.Length != expected.Count + 2 || lines[0] != CanonicalHeader || lines[^1].Length != 0)
+        var count = lines.Length - 2;
+        if ((count != expected.Count && count != expected.Count - 1) || lines[0] != CanonicalHeader || lines[^1].Length != 0)
         {
-            throw new FormatException($"Analysis parameters are not in the canonical encoding: expected '{CanonicalHeader}' followed by {expected.Count} name=value lines, got '{text}'.");
+            throw new FormatException($"Analysis parameters are not in the canonical encoding: expected '{CanonicalHeader}' followed by {expected.Count - 1} or {expected.Count} name=value lines, got '{text}'.");
         }
 
+        // The last parameter, spectrum_encoding, is omitted when it is float32.
         var values = new string[expected.Count];
-        for (var i = 0; i < expected.Count; i++)
+        values[^1] = "float32";
+        for (var i = 0; i < count; i++)
         {
             var line = lines[i + 1];
             var prefix = expected[i].Key + "=";
@@ -233,6 +278,14 @@ public sealed record AnalysisParameters
                 MinBandFrequency = ParseDouble(values[7]),
                 MaxBandFrequency = ParseDouble(values[8]),
                 TargetSampleRate = values[9] == "native" ? null : ParseInt(values[9]),
+                SpectrumEncoding = values[10] switch
+                {
+                    "float32" => SpectrumEncoding.Float32,
+                    "float16" => SpectrumEncoding.Float16,
+                    "db16" => SpectrumEncoding.Decibels16,
+                    "db8" => SpectrumEncoding.Decibels8,
+                    _ => throw new FormatException($"Unknown spectrum encoding '{values[10]}'."),
+                },
             };
             return string.Equals(parameters.ToCanonicalText(), text, StringComparison.Ordinal)
                 ? parameters
@@ -243,6 +296,9 @@ public sealed record AnalysisParameters
             throw new FormatException($"Analysis parameters text has a value out of range: '{text}'.", ex);
         }
     }
+
+    /// <summary>The canonical name of <see cref="SpectrumEncoding"/>, the last canonical pair.</summary>
+    internal const string SpectrumEncodingName = "spectrum_encoding";
 
     private static int ParseInt(string value) => int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 

@@ -11,6 +11,19 @@ public sealed class DescriptorDefinitionTests
     public void ParameterDependencies_NotGiven_EveryParameter() =>
         Assert.That(new DescriptorDefinition("custom.x", "custom", 1, "linear", "x").ParameterDependencies, Is.EqualTo(AllParameters));
 
+    // Issue #10: a host descriptor that declares no dependencies is stale on a spectrum_encoding edit too (the safe choice).
+    [Test]
+    public void ParameterDependencies_NotGiven_IncludeTheSpectrumEncoding()
+    {
+        var definition = new DescriptorDefinition("custom.x", "custom", 1, "linear", "x");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(definition.ParameterDependencies[^1], Is.EqualTo("spectrum_encoding"));
+            Assert.That(definition.DependencyMask, Is.EqualTo((1 << 11) - 1));
+        }
+    }
+
     [Test]
     public void ParameterDependencies_Given_CanonicalOrderWithoutDuplicates() =>
         Assert.That(
@@ -52,9 +65,9 @@ public sealed class DescriptorDefinitionTests
     [TestCase("peak", "window_size,hop_size,sample_rate")]
     [TestCase("zcr", "window_size,hop_size,sample_rate")]
     [TestCase("waveform.minmax", "window_size,hop_size,sample_rate")]
-    [TestCase("spectrum", "window_size,hop_size,fft_size,window,sample_rate")]
-    [TestCase("spectrum.db", "window_size,hop_size,fft_size,window,db_min,db_max,sample_rate")]
-    [TestCase("spectrum.bands32", "window_size,hop_size,fft_size,window,band_layout,band_min_hz,band_max_hz,sample_rate")]
+    [TestCase("spectrum", "window_size,hop_size,fft_size,window,sample_rate,spectrum_encoding")]
+    [TestCase("spectrum.db", "window_size,hop_size,fft_size,window,db_min,db_max,sample_rate,spectrum_encoding")]
+    [TestCase("spectrum.bands32", "window_size,hop_size,fft_size,window,band_layout,band_min_hz,band_max_hz,sample_rate,spectrum_encoding")]
     [TestCase("spectral.centroid", "window_size,hop_size,fft_size,window,sample_rate")]
     [TestCase("spectral.rolloff", "window_size,hop_size,fft_size,window,sample_rate")]
     [TestCase("spectral.flux", "window_size,hop_size,fft_size,window,sample_rate")]

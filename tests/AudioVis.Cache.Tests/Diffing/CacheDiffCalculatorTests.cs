@@ -227,6 +227,49 @@ public sealed class CacheDiffCalculatorTests
             }
         });
     }
+    // Issue #10: a different spectrum encoding is a different cache entry, for the three spectrum descriptors only.
+    [TestCase(SpectrumEncoding.Decibels8, "db8")]
+    [TestCase(SpectrumEncoding.Float16, "float16")]
+    public void Compute_SpectrumEncodingChanged_OnlySpectrumDbAndBandsStale_NamingTheChange(SpectrumEncoding encoding, string value)
+    {
+        var before = Profile.Parameters;
+        var after = new AnalysisProfile("p", before with { SpectrumEncoding = encoding });
+        string[] encoded = ["spectrum", "spectrum.bands32", "spectrum.db"];
+        string[] others = ["chroma", "mfcc", "onset.strength", "peak", "rms", "spectral.centroid", "spectral.flatness", "spectral.flux", "spectral.rolloff", "waveform.minmax", "zcr"];
+        string[] all = [.. encoded, .. others];
+        var diff = Diff([Intent("e", all)], [.. all.Select(d => Records.Make(Key, d, before))], after);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Stale), Is.EqualTo(encoded));
+            Assert.That(Text(diff.Current), Is.EquivalentTo(others));
+            foreach (var descriptor in encoded)
+            {
+                var reasons = diff.GetStaleReasons(DescriptorId.Parse(descriptor));
+                Assert.That(reasons, Is.EqualTo(new StaleReason[] { new ProfileParametersChanged([new("spectrum_encoding", "float32", value)]) }), descriptor);
+                Assert.That(((ProfileParametersChanged)reasons![0]).Changes.Single().Sentence, Is.EqualTo($"Spectrum encoding changed from float32 to {value}"));
+            }
+        });
+    }
+
+    // With a decibel encoding the codes of spectrum and bands span the dB range, so a dB-range edit makes them stale too.
+    [Test]
+    public void Compute_DecibelRangeChangedUnderDb8_OnlySpectrumDbStale()
+    {
+        // spectrum and the bands store dB codes over a fixed span below their largest level, so the profile's dB range
+        // changes only spectrum.db's values, under every encoding.
+        var before = Profile.Parameters with { SpectrumEncoding = SpectrumEncoding.Decibels8 };
+        var after = new AnalysisProfile("p", before with { MinDecibels = -96 });
+        string[] all = ["rms", "spectral.centroid", "spectrum", "spectrum.bands32", "spectrum.db"];
+        var diff = Diff([Intent("e", all)], [.. all.Select(d => Records.Make(Key, d, before))], after);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Text(diff.Stale), Is.EqualTo(new[] { "spectrum.db" }));
+            Assert.That(diff.GetStaleReasons(DescriptorId.Parse("spectrum.db")), Is.EqualTo(new StaleReason[] { new ProfileParametersChanged([new("db_min", "-100", "-96")]) }));
+        });
+    }
+
     [Test]
     public void Compute_OnlyIndependentParametersChanged_CurrentAndKeepsItsRevision()
     {

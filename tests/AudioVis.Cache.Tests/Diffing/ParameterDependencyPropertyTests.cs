@@ -29,6 +29,12 @@ namespace AudioVis.Cache.Tests.Diffing;
 /// <see cref="BandLayoutEdges.BinRanges"/> is equal under both profiles).</item>
 /// <item><c>window_size</c> for <c>waveform.minmax</c>: its values are per hop, so the window only sets the frame count,
 /// which some edits leave unchanged (accepted only when the frame counts are equal).</item>
+/// <item><c>db_min</c>, <c>db_max</c> for <c>spectrum</c> and <c>spectrum.bandsN</c>: they set the range of the decibel
+/// codes, so they are declared, but with a float encoding on both sides the values do not use them (accepted only when
+/// neither profile stores decibel codes); and <c>spectrum_encoding</c> for <c>spectrum.bandsN</c> between float32 and
+/// float16, under both of which bands are stored as float32 (accepted only for that pair).</item>
+/// <item>Any change to a spectrum descriptor stored in a lossy encoding that the rounding hides: values that differ
+/// round to the same codes (accepted only when the same edit, analysed with both sides float32, changes the bytes).</item>
 /// </list>
 /// <c>db_min</c> and <c>db_max</c> always change <c>spectrum.db</c> here: the signal ends with a silent stretch longer
 /// than any generated window plus hop (silent bins are <c>db_min</c>), and its 1 kHz tone of amplitude 0.5 (an exact bin at 8 kHz for
@@ -69,8 +75,8 @@ public sealed class ParameterDependencyPropertyTests
             Gen.Enum<WindowFunction>(),
             Gen.Select(Gen.Int[-120, -40], Gen.Int[-30, -10]),
             Gen.Select(Gen.Enum<BandLayout>(), Gen.OneOf(0.0, 20.0, 30.0, 100.0, 700.0), Gen.OneOf(1000.0, 2500.0, 3000.0, 3999.0, 20000.0)),
-            Gen.Int[0, 2],
-            (window, hop, extraOctaves, function, db, bands, rate) => new AnalysisParameters
+            Gen.Select(Gen.Int[0, 2], Gen.Enum<SpectrumEncoding>()),
+            (window, hop, extraOctaves, function, db, bands, rateAndEncoding) => new AnalysisParameters
         {
             WindowSize = window,
             HopSize = Math.Min(hop, window),
@@ -81,7 +87,8 @@ public sealed class ParameterDependencyPropertyTests
             BandLayout = bands.Item1,
             MinBandFrequency = bands.Item2,
             MaxBandFrequency = bands.Item3,
-            TargetSampleRate = rate switch { 0 => null, 1 => SampleRate, _ => ResampledRate },
+            TargetSampleRate = rateAndEncoding.Item1 switch { 0 => null, 1 => SampleRate, _ => ResampledRate },
+            SpectrumEncoding = rateAndEncoding.Item2,
             });
 
     // An edit takes one to three parameters (by canonical index) from another random profile; the result must be valid and differ.
@@ -168,6 +175,14 @@ public sealed class ParameterDependencyPropertyTests
             {
                 totals.SameBinRanges++;
             }
+            else if (UnusedUnderFloatEncodings(descriptor.Name, before, after, dependentChanges))
+            {
+                totals.FloatEncoded++;
+            }
+            else if (HiddenByQuantisation(descriptor, before, after))
+            {
+                totals.HiddenByQuantisation++;
+            }
             else if (descriptor.Name == "waveform.minmax"
                 && dependentChanges.All(n => n is "window_size" or "sample_rate")
                 && FrameCount(before) == FrameCount(after))
@@ -195,6 +210,36 @@ public sealed class ParameterDependencyPropertyTests
 
         Assert.That(records, Has.Count.EqualTo(Descriptors.Length));
         return records;
+    }
+
+    /// <summary>
+    /// Whether every change is one that <c>spectrum.bandsN</c> declares but cannot see while neither profile stores decibel
+    /// codes: float32 ↔ float16 (bands are stored as float32 under both), and the cases accepted above for every descriptor.
+    /// </summary>
+    private static bool UnusedUnderFloatEncodings(string name, AnalysisParameters before, AnalysisParameters after, string[] changes)
+    {
+        var bands = name.StartsWith(BandsCalculator.FamilyName, StringComparison.Ordinal);
+        return bands && !StoresDecibelCodes(before) && !StoresDecibelCodes(after) && changes.All(n => n switch
+        {
+            "spectrum_encoding" => true,
+            "sample_rate" => AnalysedRate(before) == AnalysedRate(after),
+            _ => BandParameters.Contains(n) && SameBinRanges(name, before, after),
+        });
+
+        static bool StoresDecibelCodes(AnalysisParameters p) => p.SpectrumEncoding is SpectrumEncoding.Decibels16 or SpectrumEncoding.Decibels8;
+    }
+
+    /// <summary>Whether a lossy spectrum encoding hides a real change: the same profiles with float32 spectra give different bytes.</summary>
+    private static bool HiddenByQuantisation(DescriptorId descriptor, AnalysisParameters before, AnalysisParameters after)
+    {
+        if (before.SpectrumEncoding == SpectrumEncoding.Float32 && after.SpectrumEncoding == SpectrumEncoding.Float32)
+        {
+            return false;
+        }
+
+        Analyze(before with { SpectrumEncoding = SpectrumEncoding.Float32 }, out var exactBefore);
+        Analyze(after with { SpectrumEncoding = SpectrumEncoding.Float32 }, out var exactAfter);
+        return !MemoryMarshal.AsBytes(exactBefore[descriptor].AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(exactAfter[descriptor].AsSpan()));
     }
 
     private static bool SameBinRanges(string name, AnalysisParameters before, AnalysisParameters after)
@@ -225,6 +270,7 @@ public sealed class ParameterDependencyPropertyTests
                 "band_layout" => result with { BandLayout = other.BandLayout },
                 "band_min_hz" => result with { MinBandFrequency = other.MinBandFrequency },
                 "band_max_hz" => result with { MaxBandFrequency = other.MaxBandFrequency },
+                "spectrum_encoding" => result with { SpectrumEncoding = other.SpectrumEncoding },
                 _ => result with { TargetSampleRate = other.TargetSampleRate },
             };
         }
@@ -256,7 +302,11 @@ public sealed class ParameterDependencyPropertyTests
 
         public int SameFrameCount { get; set; }
 
+        public int FloatEncoded { get; set; }
+
+        public int HiddenByQuantisation { get; set; }
+
         public override string ToString() =>
-            $"descriptor checks: {Stale} stale, {Current} current; stale with equal bytes: {SampleRateOnly} sample_rate only, {SameBinRanges} bands with equal bin ranges, {SameFrameCount} waveform.minmax with equal frame count";
+            $"descriptor checks: {Stale} stale, {Current} current; stale with equal bytes: {SampleRateOnly} sample_rate only, {SameBinRanges} bands with equal bin ranges, {SameFrameCount} waveform.minmax with equal frame count, {FloatEncoded} spectrum or bands with a float encoding on both sides, {HiddenByQuantisation} changes hidden by a lossy encoding";
     }
 }

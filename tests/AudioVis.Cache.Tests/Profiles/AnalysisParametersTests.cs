@@ -81,6 +81,9 @@ public sealed class AnalysisParametersTests
             AnalysisParameters.Default with { MinBandFrequency = 30 },
             AnalysisParameters.Default with { MaxBandFrequency = 16000 },
             AnalysisParameters.Default with { TargetSampleRate = 44100 },
+            AnalysisParameters.Default with { SpectrumEncoding = SpectrumEncoding.Float16 },
+            AnalysisParameters.Default with { SpectrumEncoding = SpectrumEncoding.Decibels16 },
+            AnalysisParameters.Default with { SpectrumEncoding = SpectrumEncoding.Decibels8 },
         ];
 
         var hashes = variants.Select(ProfileRevisionHash.Compute).Append(ProfileRevisionHash.Compute(AnalysisParameters.Default)).ToArray();
@@ -108,6 +111,71 @@ public sealed class AnalysisParametersTests
     public void ParseCanonicalText_BadText_ThrowsFormatExceptionNamingTheProblem(string text, string expected)
     {
         Assert.That(() => AnalysisParameters.ParseCanonicalText(text), Throws.InstanceOf<FormatException>().With.Message.Contains(expected));
+    }
+
+    [Test]
+    public void ToCanonicalPairs_EndWithTheSpectrumEncoding_EvenWhenItIsFloat32()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(AnalysisParameters.Default.ToCanonicalPairs()[^1], Is.EqualTo(new KeyValuePair<string, string>("spectrum_encoding", "float32")));
+            Assert.That(AnalysisParameters.Default.ToCanonicalPairs(), Has.Count.EqualTo(11));
+            Assert.That(
+                new[] { SpectrumEncoding.Float16, SpectrumEncoding.Decibels16, SpectrumEncoding.Decibels8 }
+                    .Select(e => (AnalysisParameters.Default with { SpectrumEncoding = e }).ToCanonicalPairs()[^1].Value),
+                Is.EqualTo(new[] { "float16", "db16", "db8" }));
+        }
+    }
+
+    // Profiles from before spectrum_encoding existed keep their text and so their revision (pinned above), so no cache goes stale.
+    [Test]
+    public void ToCanonicalText_Float32_OmitsTheSpectrumEncodingLine_OtherEncodingsAppendIt()
+    {
+        var db8 = AnalysisParameters.Default with { SpectrumEncoding = SpectrumEncoding.Decibels8 };
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(AnalysisParameters.Default.ToCanonicalText(), Does.Not.Contain("spectrum_encoding"));
+            Assert.That(db8.ToCanonicalText(), Is.EqualTo(DefaultCanonicalText + "spectrum_encoding=db8\n"));
+            Assert.That(
+                ProfileRevisionHash.Compute(db8).Value,
+                Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DefaultCanonicalText + "spectrum_encoding=db8\n")))));
+        }
+    }
+
+    [TestCase(SpectrumEncoding.Float32)]
+    [TestCase(SpectrumEncoding.Float16)]
+    [TestCase(SpectrumEncoding.Decibels16)]
+    [TestCase(SpectrumEncoding.Decibels8)]
+    public void ParseCanonicalText_EveryEncoding_RoundTrips(SpectrumEncoding encoding)
+    {
+        var parameters = Custom with { SpectrumEncoding = encoding };
+
+        Assert.That(AnalysisParameters.ParseCanonicalText(parameters.ToCanonicalText()), Is.EqualTo(parameters));
+    }
+
+    [TestCase("spectrum_encoding=float32\n", "not canonical")]
+    [TestCase("spectrum_encoding=db4\n", "Unknown spectrum encoding 'db4'")]
+    [TestCase("spectrum_encodings=db8\n", "line 12 'spectrum_encodings=db8' should start with 'spectrum_encoding='")]
+    [TestCase("spectrum_encoding=db8\nspectrum_encoding=db8\n", "not in the canonical encoding")]
+    public void ParseCanonicalText_BadSpectrumEncodingLine_ThrowsFormatExceptionNamingIt(string line, string expected)
+    {
+        Assert.That(() => AnalysisParameters.ParseCanonicalText(DefaultCanonicalText + line), Throws.InstanceOf<FormatException>().With.Message.Contains(expected));
+    }
+
+    [Test]
+    public void Validate_SpectrumEncoding_UndefinedOrFloat16BeyondItsRange_IsListed()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(
+                (AnalysisParameters.Default with { SpectrumEncoding = (SpectrumEncoding)7 }).GetErrors(),
+                Is.EqualTo(new[] { "SpectrumEncoding 7 is not a defined spectrum encoding." }));
+            Assert.That(
+                (AnalysisParameters.Default with { SpectrumEncoding = SpectrumEncoding.Float16, MinDecibels = -70000 }).GetErrors(),
+                Is.EqualTo(new[] { "With SpectrumEncoding Float16, MinDecibels -70000 and MaxDecibels 0 must be from -65504 to 65504 (the float16 range)." }));
+            Assert.That((AnalysisParameters.Default with { SpectrumEncoding = SpectrumEncoding.Decibels8, MinDecibels = -70000 }).GetErrors(), Is.Empty);
+        }
     }
 
     [Test]

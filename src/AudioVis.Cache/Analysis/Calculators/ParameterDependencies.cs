@@ -15,9 +15,18 @@ internal static class ParameterDependencies
     /// <summary>Descriptors of the STFT: the frames, the FFT size (bin count and spacing) and the window function.</summary>
     public static readonly string[] Spectrum = [.. Frames, "fft_size", "window"];
 
-    /// <summary><c>spectrum.db</c>: the spectrum clamped to the profile's decibel range.</summary>
-    public static readonly string[] Decibels = [.. Spectrum, "db_min", "db_max"];
+    /// <summary><c>spectrum</c>: the spectrum, stored in the profile's spectrum encoding (decibel codes over a fixed range).</summary>
+    public static readonly string[] Magnitudes = [.. Spectrum, "spectrum_encoding"];
 
-    /// <summary><c>spectrum.bandsN</c>: the spectrum summed over bands laid out by the profile's band parameters.</summary>
-    public static readonly string[] Bands = [.. Spectrum, "band_layout", "band_min_hz", "band_max_hz"];
+    /// <summary>
+    /// <c>spectrum.db</c>: the spectrum clamped to the profile's decibel range, stored in the profile's spectrum encoding
+    /// (decibel codes span that range).
+    /// </summary>
+    public static readonly string[] Decibels = [.. Spectrum, "db_min", "db_max", "spectrum_encoding"];
+
+    /// <summary>
+    /// <c>spectrum.bandsN</c>: the spectrum summed over bands laid out by the profile's band parameters, stored in the
+    /// profile's spectrum encoding (decibel codes over a fixed range).
+    /// </summary>
+    public static readonly string[] Bands = [.. Magnitudes, "band_layout", "band_min_hz", "band_max_hz"];
 }

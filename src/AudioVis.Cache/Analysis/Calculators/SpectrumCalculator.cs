@@ -18,7 +18,7 @@ internal sealed class SpectrumCalculator : DescriptorCalculatorBase
         : base(
             CalculatorId,
             3,
-            ("spectrum", "linear", "Magnitude spectrum |X| of each frame, bins 0..N/2.", ParameterDependencies.Spectrum),
+            ("spectrum", "linear", "Magnitude spectrum |X| of each frame, bins 0..N/2.", ParameterDependencies.Magnitudes),
             ("spectrum.db", "dB", "Magnitude spectrum in decibels, clamped to the profile's min/max decibels.", ParameterDependencies.Decibels))
     {
     }

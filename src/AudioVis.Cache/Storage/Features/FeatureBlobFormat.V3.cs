@@ -35,7 +35,18 @@ internal static partial class FeatureBlobFormat
     /// <summary>The encoding id of little-endian float32 values.</summary>
     public const ushort EncodingFloat32 = 0;
 
+    /// <summary>The encoding id of little-endian float16 values.</summary>
+    public const ushort EncodingFloat16 = 1;
+
+    /// <summary>The encoding id of 16-bit decibel codes (then low f64, high f64, level scale u16).</summary>
+    public const ushort EncodingDecibels16 = 2;
+
+    /// <summary>The encoding id of 8-bit decibel codes (then low f64, high f64, level scale u16).</summary>
+    public const ushort EncodingDecibels8 = 3;
+
+    // Encoding (u16) and frames per chunk (i32); a decibel encoding adds low (f64), high (f64) and the level scale (u16).
     private const int V3HeaderTrailerLength = 2 + 4;
+    private const int V3DecibelFieldsLength = 8 + 8 + 2;
 
     /// <summary>How much of a version-3 blob <see cref="ReadV3Async"/> reads.</summary>
     private enum V3Read
@@ -50,12 +61,15 @@ internal static partial class FeatureBlobFormat
         Values,
     }
 
-    /// <summary>The frames per chunk a writer uses for <paramref name="valuesPerFrame"/> float32 values: about 64 KiB per chunk, at least one frame.</summary>
+    /// <summary>
+    /// The frames per chunk a writer uses for <paramref name="valuesPerFrame"/> values of <paramref name="bytesPerValue"/>
+    /// bytes: about 64 KiB per chunk, at least one frame.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">One frame alone is larger than <see cref="MaxChunkBytes"/>.</exception>
-    public static int GetFramesPerChunk(int valuesPerFrame)
+    public static int GetFramesPerChunk(int valuesPerFrame, int bytesPerValue = sizeof(float))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);
-        var frameBytes = (long)valuesPerFrame * sizeof(float);
+        var frameBytes = (long)valuesPerFrame * bytesPerValue;
         if (frameBytes > MaxChunkBytes)
         {
             throw new ArgumentOutOfRangeException(
@@ -65,13 +79,17 @@ internal static partial class FeatureBlobFormat
         return (int)Math.Max(1, TargetChunkBytes / frameBytes);
     }
 
+    /// <summary>The length of a version-3 header's trailer (after the time written) for a value encoding id.</summary>
+    private static int GetV3TrailerLength(ushort encoding) =>
+        encoding is EncodingDecibels16 or EncodingDecibels8 ? V3HeaderTrailerLength + V3DecibelFieldsLength : V3HeaderTrailerLength;
+
     /// <summary>Encodes a blob in the current format (version 3) into a new array.</summary>
     /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
     public static ValueTask<byte[]> EncodeAsync(FeatureBlob blob, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var stream = new MemoryStream();
-        using (var writer = new ChunkedWriter(stream, blob.Header.ValuesPerFrame))
+        using (var writer = new ChunkedWriter(stream, blob.Header.ValuesPerFrame, blob.Header.Encoding))
         {
             writer.Append(blob.ValueSpan);
             writer.Finish(blob.Header);
@@ -140,7 +158,7 @@ internal static partial class FeatureBlobFormat
                 if (read == V3Read.Values)
                 {
                     var first = chunk * directory.FramesPerChunk * header.ValuesPerFrame;
-                    ReadLittleEndian(bytes.Span, values.AsSpan((int)first, bytes.Length / sizeof(float)));
+                    directory.Codec.Decode(bytes.Span, values.AsSpan((int)first, bytes.Length / directory.Codec.BytesPerValue));
                 }
             }
         }
@@ -191,11 +209,15 @@ internal static partial class FeatureBlobFormat
             Header = header;
             FramesPerChunk = framesPerChunk;
             _checksums = checksums;
-            _frameBytes = (long)header.ValuesPerFrame * sizeof(float);
+            Codec = FeatureValueCodec.For(header.Encoding);
+            _frameBytes = (long)header.ValuesPerFrame * Codec.BytesPerValue;
             LargestChunkBytes = (int)Math.Min(framesPerChunk * _frameBytes, Math.Max(header.FrameCount, 1) * _frameBytes);
         }
 
         public FeatureBlobHeader Header { get; }
+
+        /// <summary>Gets the codec of the header's value encoding.</summary>
+        public FeatureValueCodec Codec { get; }
 
         public int FramesPerChunk { get; }
 
@@ -240,13 +262,7 @@ internal static partial class FeatureBlobFormat
             }
 
             var header = raw.ToHeader(location);
-            if (raw.Encoding != EncodingFloat32)
-            {
-                throw new CorruptFeatureBlobException(
-                    location, FeatureBlobCorruption.InvalidHeader, $"its checksum is intact but its value encoding is {raw.Encoding}; this library reads {EncodingFloat32} (float32).");
-            }
-
-            var frameBytes = (long)header.ValuesPerFrame * sizeof(float);
+            var frameBytes = (long)header.ValuesPerFrame * header.Encoding.BytesPerValue;
             if (raw.FramesPerChunk < 1 || raw.FramesPerChunk * frameBytes > MaxChunkBytes)
             {
                 throw new CorruptFeatureBlobException(
@@ -323,18 +339,25 @@ internal static partial class FeatureBlobFormat
         private readonly Stream _destination;
         private readonly int _valuesPerFrame;
         private readonly int _framesPerChunk;
+        private readonly FeatureValueEncoding _encoding;
+        private readonly FeatureValueCodec _codec;
         private readonly List<ulong> _checksums = [];
         private byte[]? _chunk;
         private int _framesInChunk;
         private bool _finished;
 
         /// <summary>Initializes a new instance of the <see cref="ChunkedWriter"/> class and writes the preamble.</summary>
-        public ChunkedWriter(Stream destination, int valuesPerFrame)
+        /// <param name="destination">The stream the blob is written to.</param>
+        /// <param name="valuesPerFrame">The number of values in each frame.</param>
+        /// <param name="encoding">How the values are stored; the header committed must declare the same.</param>
+        public ChunkedWriter(Stream destination, int valuesPerFrame, FeatureValueEncoding encoding)
         {
             _destination = destination;
             _valuesPerFrame = valuesPerFrame;
-            _framesPerChunk = GetFramesPerChunk(valuesPerFrame);
-            _chunk = ArrayPool<byte>.Shared.Rent(_framesPerChunk * valuesPerFrame * sizeof(float));
+            _encoding = encoding;
+            _codec = FeatureValueCodec.For(encoding);
+            _framesPerChunk = GetFramesPerChunk(valuesPerFrame, _codec.BytesPerValue);
+            _chunk = ArrayPool<byte>.Shared.Rent(_framesPerChunk * valuesPerFrame * _codec.BytesPerValue);
             Span<byte> preamble = stackalloc byte[PreambleLength];
             WritePreamble(preamble);
             destination.Write(preamble);
@@ -354,12 +377,12 @@ internal static partial class FeatureBlobFormat
                     $"{values.Length} values are not a whole number of frames of {_valuesPerFrame} values.", nameof(values));
             }
 
-            var frameBytes = _valuesPerFrame * sizeof(float);
+            var frameBytes = _valuesPerFrame * _codec.BytesPerValue;
             while (!values.IsEmpty)
             {
                 var frames = Math.Min(_framesPerChunk - _framesInChunk, values.Length / _valuesPerFrame);
                 var count = frames * _valuesPerFrame;
-                WriteLittleEndian(values[..count], _chunk.AsSpan(_framesInChunk * frameBytes, count * sizeof(float)));
+                _codec.Encode(values[..count], _chunk.AsSpan(_framesInChunk * frameBytes, count * _codec.BytesPerValue));
                 values = values[count..];
                 _framesInChunk += frames;
                 FramesWritten += frames;
@@ -371,7 +394,7 @@ internal static partial class FeatureBlobFormat
         }
 
         /// <summary>Writes the last (partial) chunk, the index, the header and the footer.</summary>
-        /// <exception cref="ArgumentException">The header's values per frame or frame count disagree with what was appended.</exception>
+        /// <exception cref="ArgumentException">The header's values per frame, frame count or encoding disagree with what was appended.</exception>
         public void Finish(FeatureBlobHeader header)
         {
             ObjectDisposedException.ThrowIf(_chunk is null || _finished, this);
@@ -382,15 +405,25 @@ internal static partial class FeatureBlobFormat
                     nameof(header));
             }
 
-            var body = EncodeHeaderBody(header, V3HeaderTrailerLength, out var trailerAt);
-            BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(trailerAt), EncodingFloat32);
-            BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(trailerAt + 2), _framesPerChunk);
+            FeatureStoreDefaults.ThrowIfEncodingDiffers(header, _encoding);
+            var id = (ushort)header.Encoding.Kind;
+            var body = EncodeHeaderBody(header, GetV3TrailerLength(id), out var trailerAt);
+            var trailer = body.AsSpan(trailerAt);
+            BinaryPrimitives.WriteUInt16LittleEndian(trailer, id);
+            BinaryPrimitives.WriteInt32LittleEndian(trailer[2..], _framesPerChunk);
+            if (trailer.Length > V3HeaderTrailerLength)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(trailer[V3HeaderTrailerLength..], header.Encoding.Low);
+                BinaryPrimitives.WriteDoubleLittleEndian(trailer[(V3HeaderTrailerLength + 8)..], header.Encoding.High);
+                BinaryPrimitives.WriteUInt16LittleEndian(trailer[(V3HeaderTrailerLength + 16)..], (ushort)header.Encoding.Scale);
+            }
+
             if (_framesInChunk > 0)
             {
                 FlushChunk();
             }
 
-            var frameBytes = (long)_valuesPerFrame * sizeof(float);
+            var frameBytes = (long)_valuesPerFrame * _codec.BytesPerValue;
             var tail = new byte[(_checksums.Count * V3IndexEntryLength) + body.Length + V3FooterLength];
             var span = tail.AsSpan();
             for (var i = 0; i < _checksums.Count; i++)
@@ -433,7 +466,7 @@ internal static partial class FeatureBlobFormat
 
         private void FlushChunk()
         {
-            var bytes = _chunk.AsSpan(0, _framesInChunk * _valuesPerFrame * sizeof(float));
+            var bytes = _chunk.AsSpan(0, _framesInChunk * _valuesPerFrame * _codec.BytesPerValue);
             _checksums.Add(XxHash3.HashToUInt64(bytes));
             _destination.Write(bytes);
             _framesInChunk = 0;

@@ -54,9 +54,14 @@ internal static partial class FeatureBlobFormat
     public static ReadOnlySpan<byte> Magic => "AVCF"u8;
 
     /// <summary>Encodes a blob in format version 2 (no longer written by the stores; readers still accept it).</summary>
-    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate) or the header is too long.</exception>
+    /// <exception cref="ArgumentException">A header string cannot be encoded (a lone surrogate), the header is too long, or the blob has a compact value encoding (version 2 stores float32 only).</exception>
     public static async ValueTask<byte[]> EncodeV2Async(FeatureBlob blob, CancellationToken cancellationToken)
     {
+        if (blob.Header.Encoding.Kind != FeatureEncodingKind.Float32)
+        {
+            throw new ArgumentException($"Format version 2 stores float32 values only; {blob.Header.Descriptor} for {blob.Header.Key} is {blob.Header.Encoding}.", nameof(blob));
+        }
+
         var head = EncodeHeader(blob.Header);
         var bytes = new byte[checked(head.Length + (sizeof(float) * blob.Header.ValueCount) + ChecksumLength)];
         using var stream = new MemoryStream(bytes);
@@ -363,7 +368,7 @@ internal static partial class FeatureBlobFormat
 
     /// <summary>
     /// The header fields shared by versions 2 and 3 (track … time written), followed by <paramref name="trailerLength"/>
-    /// zero bytes for the caller to fill (version 3: encoding and frames per chunk); <paramref name="trailerAt"/> is where they start.
+    /// zero bytes for the caller to fill (version 3: encoding, frames per chunk and the encoding's fields); <paramref name="trailerAt"/> is where they start.
     /// </summary>
     private static byte[] EncodeHeaderBody(FeatureBlobHeader header, int trailerLength, out int trailerAt)
     {
@@ -463,6 +468,9 @@ internal static partial class FeatureBlobFormat
         private readonly byte[] _source;
         private readonly byte[] _calculator;
         private readonly byte[]? _parameters;
+        private double _low;
+        private double _high;
+        private ushort _scale;
 
         private RawHeader(
             int version, byte[] track, byte[] profile, byte[] descriptor, byte[] revision, byte[] source, byte[] calculator, ReadOnlySpan<byte> ints, byte[]? parameters, long writtenAtTicks)
@@ -557,11 +565,24 @@ internal static partial class FeatureBlobFormat
             }
 
             var trailer = version >= 3 ? V3HeaderTrailerLength : 0;
+            var encoding = EncodingFloat32;
+            if (trailer > 0 && header.Length - at >= sizeof(long) + trailer)
+            {
+                encoding = BinaryPrimitives.ReadUInt16LittleEndian(header[(at + sizeof(long))..]);
+                if (encoding > EncodingDecibels8)
+                {
+                    problem = $"its value encoding is {encoding}; this library reads 0 (float32), 1 (float16), 2 (dB16) and 3 (dB8)";
+                    return false;
+                }
+
+                trailer = GetV3TrailerLength(encoding);
+            }
+
             if (header.Length - at != sizeof(long) + trailer)
             {
                 problem = trailer == 0
                     ? $"its {header.Length}-byte header has {header.Length - at} bytes left for the 8-byte time written, not 8"
-                    : $"its {header.Length}-byte header has {header.Length - at} bytes left for the time written, encoding and frames per chunk, not {sizeof(long) + trailer}";
+                    : $"its {header.Length}-byte header has {header.Length - at} bytes left for the time written, encoding {encoding} and its fields, not {sizeof(long) + trailer}";
                 return false;
             }
 
@@ -569,12 +590,29 @@ internal static partial class FeatureBlobFormat
                 version, track, profile, descriptor, revision, source, calculator, ints, parameters, BinaryPrimitives.ReadInt64LittleEndian(header[at..]));
             if (trailer > 0)
             {
-                raw.Encoding = BinaryPrimitives.ReadUInt16LittleEndian(header[(at + sizeof(long))..]);
-                raw.FramesPerChunk = BinaryPrimitives.ReadInt32LittleEndian(header[(at + sizeof(long) + 2)..]);
+                var fields = header[(at + sizeof(long))..];
+                raw.Encoding = encoding;
+                raw.FramesPerChunk = BinaryPrimitives.ReadInt32LittleEndian(fields[2..]);
+                if (trailer > V3HeaderTrailerLength)
+                {
+                    raw._low = BinaryPrimitives.ReadDoubleLittleEndian(fields[V3HeaderTrailerLength..]);
+                    raw._high = BinaryPrimitives.ReadDoubleLittleEndian(fields[(V3HeaderTrailerLength + 8)..]);
+                    raw._scale = BinaryPrimitives.ReadUInt16LittleEndian(fields[(V3HeaderTrailerLength + 16)..]);
+                }
             }
 
             return true;
         }
+
+        /// <summary>The value encoding the header declares; invalid decibel fields throw <see cref="ArgumentException"/> naming the value.</summary>
+        private readonly FeatureValueEncoding GetEncoding() => Encoding switch
+        {
+            EncodingFloat32 => FeatureValueEncoding.Float32,
+            EncodingFloat16 => FeatureValueEncoding.Float16,
+            _ when _scale > (ushort)FeatureLevelScale.Power => throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture, $"level scale {_scale} is not 0 (dB), 1 (amplitude) or 2 (power)")),
+            _ => FeatureValueEncoding.Decibels((FeatureEncodingKind)Encoding, (FeatureLevelScale)_scale, _low, _high),
+        };
 
         public FeatureBlobHeader ToHeader(string location)
         {
@@ -609,6 +647,8 @@ internal static partial class FeatureBlobFormat
                         $"time written {WrittenAtTicks} is neither -1 (unknown) nor UTC ticks from 0 to {MaxTicks}")),
                 };
 
+                field = "value encoding";
+                var encoding = GetEncoding();
                 field = "header";
                 return new FeatureBlobHeader(
                     new CacheKey(track, profile),
@@ -623,7 +663,7 @@ internal static partial class FeatureBlobFormat
                     FrameCount,
                     ValuesPerFrame,
                     parameters,
-                    writtenAt).WithFormatVersion(Version);
+                    writtenAt) { Encoding = encoding }.WithFormatVersion(Version);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or DecoderFallbackException)
             {

@@ -149,6 +149,19 @@ public sealed record FeatureBlobHeader
     public DateTimeOffset? WrittenAt { get; }
 
     /// <summary>
+    /// Gets how the blob stores its values: <see cref="FeatureValueEncoding.Float32"/> (exact) unless the profile's
+    /// <see cref="AnalysisParameters.SpectrumEncoding"/> chose a compact one for a spectrum descriptor. A store rounds the
+    /// values it is given to the encoding and every read returns decoded floats (docs/feature-blobs.md, "Value encodings").
+    /// </summary>
+    /// <value>The default value is <see cref="FeatureValueEncoding.Float32"/>.</value>
+    /// <exception cref="ArgumentNullException">The value set is <see langword="null"/>.</exception>
+    public FeatureValueEncoding Encoding
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(value), $"The value encoding of {Descriptor} for {Key} is null.");
+    } = FeatureValueEncoding.Float32;
+
+    /// <summary>
     /// Gets the number of values in the blob: <see cref="FrameCount"/> × <see cref="ValuesPerFrame"/>. A stored blob has no
     /// limit short of the file system's; a <see cref="FeatureBlob"/> held in memory is limited to one array
     /// (<see cref="Array.MaxLength"/> values); read larger blobs through <see cref="IFeatureStore.OpenReaderAsync"/>.

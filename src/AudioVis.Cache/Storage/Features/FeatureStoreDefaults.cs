@@ -7,14 +7,14 @@ namespace AudioVis.Cache.Storage.Features;
 internal static class FeatureStoreDefaults
 {
     public static ValueTask<IFeatureBlobWriter> BeginBufferedWrite(
-        IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount, CancellationToken cancellationToken)
+        IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount, FeatureValueEncoding? encoding, CancellationToken cancellationToken)
     {
         StoreGuard.ThrowIfDefault(key);
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);
         cancellationToken.ThrowIfCancellationRequested();
         var expected = expectedFrameCount is { } frames && frames > 0 && frames * valuesPerFrame <= Array.MaxLength ? frames * valuesPerFrame : 0;
-        return new(new BufferedFeatureBlobWriter(store, key, descriptor, valuesPerFrame, expected));
+        return new(new BufferedFeatureBlobWriter(store, key, descriptor, valuesPerFrame, expected, encoding ?? FeatureValueEncoding.Float32));
     }
 
     public static async ValueTask<IFeatureBlobReader?> OpenBlobReaderAsync(
@@ -30,6 +30,17 @@ internal static class FeatureStoreDefaults
         {
             throw new ArgumentException(
                 $"The header names {header.Descriptor} for {header.Key} with {header.FrameCount} frames × {header.ValuesPerFrame} values, but the writer is for {writer.Descriptor} for {writer.Key} and holds {writer.FramesWritten} frames × {writer.ValuesPerFrame} values.",
+                nameof(header));
+        }
+    }
+
+    /// <summary>Checks that a commit's header declares the encoding the writer was begun with (its bytes are already encoded).</summary>
+    public static void ThrowIfEncodingDiffers(FeatureBlobHeader header, FeatureValueEncoding encoding)
+    {
+        if (!header.Encoding.Equals(encoding))
+        {
+            throw new ArgumentException(
+                $"The header of {header.Descriptor} for {header.Key} declares the value encoding {header.Encoding}, but the writer was begun with {encoding}.",
                 nameof(header));
         }
     }
@@ -75,7 +86,8 @@ internal static class FeatureStoreDefaults
     /// (the blob's own array when exactly that many come, so nothing is copied); otherwise, and past the expected size, in
     /// segments of 1 Mi values (so growing never copies), copied once into the blob's exact array on commit.
     /// </summary>
-    private sealed class BufferedFeatureBlobWriter(IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, long expectedValues) : IFeatureBlobWriter
+    private sealed class BufferedFeatureBlobWriter(
+        IFeatureStore store, CacheKey key, DescriptorId descriptor, int valuesPerFrame, long expectedValues, FeatureValueEncoding encoding) : IFeatureBlobWriter
     {
         private const int SegmentLength = 1 << 20;
         private readonly List<float[]> _segments = [];
@@ -138,6 +150,7 @@ internal static class FeatureStoreDefaults
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             ThrowIfNotFor(header, this);
+            ThrowIfEncodingDiffers(header, encoding);
             if (_count > Array.MaxLength)
             {
                 throw new NotSupportedException(

@@ -14,10 +14,11 @@ internal sealed class FileFeatureBlobWriter : IFeatureBlobWriter
     private readonly FeatureBlobFormat.ChunkedWriter _writer;
     private bool _closed;
 
-    public FileFeatureBlobWriter(string path, CacheKey key, DescriptorId descriptor, int valuesPerFrame, Func<Stream, Stream>? streamWrapper, Action<string>? beforeCommit)
+    public FileFeatureBlobWriter(
+        string path, CacheKey key, DescriptorId descriptor, int valuesPerFrame, FeatureValueEncoding encoding, Func<Stream, Stream>? streamWrapper, Action<string>? beforeCommit)
     {
         // Validates the frame size before anything is created.
-        FeatureBlobFormat.GetFramesPerChunk(valuesPerFrame);
+        FeatureBlobFormat.GetFramesPerChunk(valuesPerFrame, encoding.BytesPerValue);
         Key = key;
         Descriptor = descriptor;
         ValuesPerFrame = valuesPerFrame;
@@ -25,7 +26,7 @@ internal sealed class FileFeatureBlobWriter : IFeatureBlobWriter
         _file = AtomicFile.Begin(path, streamWrapper, beforeCommit);
         try
         {
-            _writer = new FeatureBlobFormat.ChunkedWriter(_file.Stream, valuesPerFrame);
+            _writer = new FeatureBlobFormat.ChunkedWriter(_file.Stream, valuesPerFrame, encoding);
         }
         catch
         {

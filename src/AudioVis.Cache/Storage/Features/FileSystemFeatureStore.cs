@@ -74,11 +74,11 @@ internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStruct
         ArgumentNullException.ThrowIfNull(blob);
         // Encodes the header first, so a header that cannot be stored fails before any file is created.
         FeatureBlobFormat.EncodeHeader(blob.Header);
-        var writer = await BeginWriteAsync(blob.Header.Key, blob.Header.Descriptor, blob.Header.ValuesPerFrame, blob.Header.FrameCount, cancellationToken).ConfigureAwait(false);
+        var writer = await BeginWriteAsync(blob.Header.Key, blob.Header.Descriptor, blob.Header.ValuesPerFrame, blob.Header.FrameCount, blob.Header.Encoding, cancellationToken).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             var values = blob.Values;
-            var step = FeatureBlobFormat.GetFramesPerChunk(blob.Header.ValuesPerFrame) * blob.Header.ValuesPerFrame;
+            var step = FeatureBlobFormat.GetFramesPerChunk(blob.Header.ValuesPerFrame, blob.Header.Encoding.BytesPerValue) * blob.Header.ValuesPerFrame;
             for (var offset = 0; offset < values.Length; offset += step)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -94,12 +94,13 @@ internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStruct
     /// Writes format version 3 to a hidden temporary file next to the blob (<c>.&lt;name&gt;.avcf.&lt;guid&gt;.tmp</c>) as
     /// frames are appended; the commit flushes it to disk and renames it over the blob. Holds about 64 KiB per writer.
     /// </remarks>
-    public ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default)
+    public ValueTask<IFeatureBlobWriter> BeginWriteAsync(
+        CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, FeatureValueEncoding? encoding = null, CancellationToken cancellationToken = default)
     {
         var path = GetBlobPath(key, descriptor);
         ArgumentOutOfRangeException.ThrowIfLessThan(valuesPerFrame, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        return new(new FileFeatureBlobWriter(path, key, descriptor, valuesPerFrame, WriteStreamWrapper, BeforeCommit));
+        return new(new FileFeatureBlobWriter(path, key, descriptor, valuesPerFrame, encoding ?? FeatureValueEncoding.Float32, WriteStreamWrapper, BeforeCommit));
     }
 
     /// <inheritdoc/>

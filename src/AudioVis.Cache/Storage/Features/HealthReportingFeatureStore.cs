@@ -45,8 +45,9 @@ internal sealed class HealthReportingFeatureStore(
     /// Checks a blob's existence and structure with the inner store's cheap check (or, for a store without one, its listing:
     /// existence only) and reports a missing or malformed blob. A sound structure clears nothing: its values may still be damaged.
     /// </summary>
-    public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
-        new ClearingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken).ConfigureAwait(false), onCleared);
+    public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(
+        CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, FeatureValueEncoding? encoding = null, CancellationToken cancellationToken = default) =>
+        new ClearingWriter(await inner.BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, encoding, cancellationToken).ConfigureAwait(false), onCleared);
 
     public async ValueTask<IFeatureBlobReader?> OpenReaderAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) =>
         await ReportAsync(key, descriptor, () => inner.OpenReaderAsync(key, descriptor, cancellationToken), cancellationToken).ConfigureAwait(false) is { } reader

@@ -37,7 +37,7 @@ public interface IFeatureBlobWriter : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the commit; a cancelled commit leaves the previous blob (or none) in place.</param>
     /// <returns>A task that completes when the blob is durable.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="header"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The header disagrees with the writer or with the frames appended; the message names both.</exception>
+    /// <exception cref="ArgumentException">The header disagrees with the writer (key, descriptor, values per frame, or the value encoding the write was begun with) or with the frames appended; the message names both.</exception>
     /// <exception cref="ObjectDisposedException">The writer was committed or disposed.</exception>
     ValueTask CommitAsync(FeatureBlobHeader header, CancellationToken cancellationToken = default);
 }

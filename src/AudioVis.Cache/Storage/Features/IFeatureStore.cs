@@ -85,6 +85,10 @@ public interface IFeatureStore
     /// How many frames will be appended, when known (a hint: more or fewer may come); lets a store that keeps blobs in
     /// memory allocate the blob's array once. <see langword="null"/> when unknown.
     /// </param>
+    /// <param name="encoding">
+    /// How the values will be stored (<see cref="FeatureBlobHeader.Encoding"/>); the header committed must declare the same.
+    /// <see langword="null"/> for <see cref="FeatureValueEncoding.Float32"/>.
+    /// </param>
     /// <param name="cancellationToken">Cancels the start of the write.</param>
     /// <returns>
     /// The writer; dispose it (committed or not) to release what it holds. The default implementation buffers the frames in
@@ -93,8 +97,9 @@ public interface IFeatureStore
     /// </returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is the default value.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="valuesPerFrame"/> is less than 1 (or, for a file store, a frame would exceed 1 GiB).</exception>
-    ValueTask<IFeatureBlobWriter> BeginWriteAsync(CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, CancellationToken cancellationToken = default) =>
-        FeatureStoreDefaults.BeginBufferedWrite(this, key, descriptor, valuesPerFrame, expectedFrameCount, cancellationToken);
+    ValueTask<IFeatureBlobWriter> BeginWriteAsync(
+        CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, FeatureValueEncoding? encoding = null, CancellationToken cancellationToken = default) =>
+        FeatureStoreDefaults.BeginBufferedWrite(this, key, descriptor, valuesPerFrame, expectedFrameCount, encoding, cancellationToken);
 
     /// <summary>
     /// Opens a blob for random access to its frames without loading it whole, verifying its structure (and, as frames are

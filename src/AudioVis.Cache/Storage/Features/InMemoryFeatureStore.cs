@@ -8,7 +8,9 @@ namespace AudioVis.Cache.Storage.Features;
 /// </summary>
 /// <remarks>
 /// <see cref="FeatureBlob"/> is immutable, so the store keeps the written instance itself (no encoded copy: a
-/// 10-minute spectrum is 212 MB) and <see cref="ReadAsync"/> returns it. Nothing is persisted; a process restart
+/// 10-minute spectrum is 212 MB) and <see cref="ReadAsync"/> returns it. A blob with a compact
+/// <see cref="FeatureBlobHeader.Encoding"/> is kept as floats too; values that are not already what the encoding stores
+/// (the analyzer quantises before writing) are rounded in a copy, so every store returns the same floats. Nothing is persisted; a process restart
 /// starts empty. The byte format and its verification are exercised by <see cref="FileSystemFeatureStore"/>.
 /// <see cref="QuarantineAsync"/> removes a corrupt entry from the store and keeps it in a quarantine list in memory.
 /// </remarks>
@@ -30,6 +32,14 @@ internal sealed class InMemoryFeatureStore : IFeatureStore, IFeatureBlobStructur
 
         // Rejects what the file-system store would reject (a header string that cannot be encoded, or too long).
         _ = FeatureBlobFormat.EncodeHeader(blob.Header);
+
+        // Keeps what a file store would return: values that are not already their code's value (the analyzer's are) are
+        // rounded to the encoding in a copy.
+        if (FeatureValueCodec.For(blob.Header.Encoding).RoundTrip(blob.ValueSpan) is { } rounded)
+        {
+            blob = FeatureBlob.CreateOwned(blob.Header, rounded);
+        }
+
         lock (_gate)
         {
             _blobs[(blob.Header.Key, blob.Header.Descriptor)] = blob;

@@ -1,5 +1,4 @@
 using System.IO.MemoryMappedFiles;
-using System.Runtime.InteropServices;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -18,6 +17,8 @@ internal sealed unsafe class MemoryMappedFeatureBlobReader : IFeatureBlobReader
     private readonly int[] _verified;
     private readonly int _valuesPerFrame;
     private readonly int _framesPerChunk;
+    private readonly FeatureValueCodec _codec;
+    private readonly int _bytesPerValue;
     private int _disposed;
 
     private MemoryMappedFeatureBlobReader(MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pointer, FeatureBlobFormat.V3Directory directory, string location)
@@ -30,6 +31,8 @@ internal sealed unsafe class MemoryMappedFeatureBlobReader : IFeatureBlobReader
         _verified = new int[directory.ChunkCount];
         _valuesPerFrame = directory.Header.ValuesPerFrame;
         _framesPerChunk = directory.FramesPerChunk;
+        _codec = directory.Codec;
+        _bytesPerValue = _codec.BytesPerValue;
     }
 
     public FeatureBlobHeader Header => _directory.Header;
@@ -78,8 +81,8 @@ internal sealed unsafe class MemoryMappedFeatureBlobReader : IFeatureBlobReader
             var chunk = frame / _framesPerChunk;
             var inChunk = Math.Min(((chunk + 1) * _framesPerChunk) - frame, destination.Length / _valuesPerFrame);
             var count = inChunk * _valuesPerFrame;
-            var bytes = new ReadOnlySpan<byte>(Chunk(chunk) + ((long)(frame - (chunk * _framesPerChunk)) * _valuesPerFrame * sizeof(float)), count * sizeof(float));
-            Decode(bytes, destination[..count]);
+            var bytes = new ReadOnlySpan<byte>(Chunk(chunk) + ((long)(frame - (chunk * _framesPerChunk)) * _valuesPerFrame * _bytesPerValue), count * _bytesPerValue);
+            _codec.Decode(bytes, destination[..count]);
             destination = destination[count..];
             frame += inChunk;
         }
@@ -89,8 +92,8 @@ internal sealed unsafe class MemoryMappedFeatureBlobReader : IFeatureBlobReader
     {
         FeatureStoreDefaults.CheckValue(Header, frame, valueIndex);
         var chunk = frame / _framesPerChunk;
-        var at = Chunk(chunk) + ((((long)(frame - (chunk * _framesPerChunk)) * _valuesPerFrame) + valueIndex) * sizeof(float));
-        return System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(new ReadOnlySpan<byte>(at, sizeof(float)));
+        var at = Chunk(chunk) + ((((long)(frame - (chunk * _framesPerChunk)) * _valuesPerFrame) + valueIndex) * _bytesPerValue);
+        return _codec.DecodeOne(new ReadOnlySpan<byte>(at, _bytesPerValue));
     }
 
     public void Dispose()
@@ -116,19 +119,5 @@ internal sealed unsafe class MemoryMappedFeatureBlobReader : IFeatureBlobReader
         }
 
         return start;
-    }
-
-    private static void Decode(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            source.CopyTo(MemoryMarshal.AsBytes(destination));
-            return;
-        }
-
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(source[(i * sizeof(float))..]);
-        }
     }
 }

@@ -126,12 +126,7 @@ public sealed class FeatureBlobFormatV3Tests
 
         using (Assert.EnterMultipleScope())
         {
-            foreach (var (first, count) in new[] { (14, 2), (13, 20), (0, 47), (44, 3), (46, 1), (29, 16) })
-            {
-                var frames = new float[count * valuesPerFrame];
-                reader.ReadFrames(first, frames);
-                Assert.That(frames, Is.EqualTo(blob.Values.Slice(first * valuesPerFrame, count * valuesPerFrame).ToArray()), $"frames {first}…{first + count - 1}");
-            }
+            AssertReadsFrames(reader, blob, (14, 2), (13, 20), (0, 47), (44, 3), (46, 1), (29, 16));
 
             Assert.That(reader.ReadValue(45, 1024), Is.EqualTo(blob.GetFrame(45)[1024]));
             Assert.That(() => reader.ReadFrames(40, new float[8 * valuesPerFrame]), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("Frames 40…47"));

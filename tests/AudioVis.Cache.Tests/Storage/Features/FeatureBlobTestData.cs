@@ -77,5 +77,17 @@ internal static class FeatureBlobTestData
         new(Header(frameCount: 3, valuesPerFrame: 2), [0f, 0.5f, 1f, -1f, 2.5f, -0.0f]);
 
     /// <summary>Compares values bit for bit (NaN payloads and −0 included).</summary>
+    /// <summary>Asserts that a reader returns the blob's frames for each range of frames (e.g. ranges straddling chunks).</summary>
+    public static void AssertReadsFrames(IFeatureBlobReader reader, FeatureBlob blob, params (int First, int Count)[] ranges)
+    {
+        var valuesPerFrame = blob.Header.ValuesPerFrame;
+        foreach (var (first, count) in ranges)
+        {
+            var frames = new float[count * valuesPerFrame];
+            reader.ReadFrames(first, frames);
+            Assert.That(frames, Is.EqualTo(blob.Values.Slice(first * valuesPerFrame, count * valuesPerFrame).ToArray()), $"frames {first}…{first + count - 1}");
+        }
+    }
+
     public static int[] Bits(FeatureBlob blob) => [.. blob.Values.ToArray().Select(BitConverter.SingleToInt32Bits)];
 }

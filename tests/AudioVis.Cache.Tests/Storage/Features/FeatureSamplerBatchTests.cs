@@ -34,16 +34,27 @@ public sealed class FeatureSamplerBatchTests
         Assert.That(() => sampler.Sample(1.0), Throws.InstanceOf<ObjectDisposedException>());
     }
 
-    [Test]
-    public async Task Sample_AThousandElementsOfMappedBlobs_EqualsEachSampler_AndAllocatesNothing()
+    // Compact encodings decode on the read path (issue #10): still nothing allocated.
+    [TestCase(FeatureEncodingKind.Float32)]
+    [TestCase(FeatureEncodingKind.Float16)]
+    [TestCase(FeatureEncodingKind.Decibels16)]
+    [TestCase(FeatureEncodingKind.Decibels8)]
+    public async Task Sample_AThousandElementsOfMappedBlobs_EqualsEachSampler_AndAllocatesNothing(FeatureEncodingKind kind)
     {
+        var encoding = kind switch
+        {
+            FeatureEncodingKind.Float32 => FeatureValueEncoding.Float32,
+            FeatureEncodingKind.Float16 => FeatureValueEncoding.Float16,
+            _ => FeatureValueEncoding.Decibels(kind, FeatureLevelScale.Amplitude, -60, 100),
+        };
         using var folder = new TempFolder();
         var store = new FileSystemFeatureStore(folder.Path);
         var samplers = new List<FeatureSampler>();
         var batch = new FeatureSamplerBatch();
         for (var b = 0; b < 10; b++)
         {
-            var blob = Blob(new CacheKey($"track-{b}.wav", "default"), "spectrum.bands32@L", frameCount: 5000, valuesPerFrame: 100, seed: b);
+            var plain = Blob(new CacheKey($"track-{b}.wav", "default"), "spectrum.bands32@L", frameCount: 5000, valuesPerFrame: 100, seed: b);
+            var blob = new FeatureBlob(plain.Header with { Encoding = encoding }, plain.Values.Span);
             await store.WriteAsync(blob);
             var sampler = (await FeatureSampler.OpenAsync(store, blob.Header.Key, blob.Header.Descriptor))!;
             samplers.Add(sampler);

@@ -28,6 +28,13 @@ internal static class V3Bytes
         return at + (4 * field);
     }
 
+    /// <summary>The offset of the header's trailer (encoding u16, frames per chunk i32, then a decibel encoding's low, high and scale): after the parameters text and the time written.</summary>
+    public static int TrailerOffset(byte[] bytes)
+    {
+        var parameters = HeaderIntOffset(bytes, 6);
+        return parameters + 2 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(parameters)) + 8;
+    }
+
     /// <summary>Applies an edit, then recomputes the footer's checksum, so only the structure or header is wrong.</summary>
     public static byte[] WithFooterChecksum(byte[] bytes, Action<byte[]> edit)
     {

@@ -1,0 +1,237 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace AudioVis.Cache.Storage.Features;
+
+/// <summary>
+/// Encodes floats to the stored bytes of a <see cref="FeatureValueEncoding"/> and decodes them back, allocation-free.
+/// A decibel encoding decodes through a table of its 2^bits values, built once per encoding in double precision, so a
+/// code decodes to the same float wherever it is read. <see cref="Quantize(float)"/> rounds a computed value by the
+/// encoding's rule (the analyzer's step); <see cref="RoundTrip"/> is what a store returns for any written value (a value
+/// that is already a code's value comes back unchanged).
+/// </summary>
+internal sealed class FeatureValueCodec
+{
+    private const int CacheCapacity = 64;
+    private static readonly ConcurrentDictionary<FeatureValueEncoding, FeatureValueCodec> Cache = new();
+
+    private readonly FeatureValueEncoding _encoding;
+    private readonly float[]? _table;
+    private readonly double _low;
+    private readonly double _high;
+    private readonly double _step;
+    private readonly double _levelsPerLog10;
+
+    private FeatureValueCodec(FeatureValueEncoding encoding)
+    {
+        _encoding = encoding;
+        BytesPerValue = encoding.BytesPerValue;
+        if (encoding.Kind is not (FeatureEncodingKind.Decibels16 or FeatureEncodingKind.Decibels8))
+        {
+            return;
+        }
+
+        (_low, _high, _step) = (encoding.Low, encoding.High, encoding.Step);
+        _levelsPerLog10 = encoding.Scale switch
+        {
+            FeatureLevelScale.Amplitude => 20,
+            FeatureLevelScale.Power => 10,
+            _ => 0,
+        };
+        _table = new float[encoding.Kind == FeatureEncodingKind.Decibels8 ? 256 : 65536];
+        for (var q = 0; q < _table.Length; q++)
+        {
+            // The top code is High itself, not Low + max·Step, which may differ in the last bit.
+            var level = q == _table.Length - 1 ? _high : _low + (q * _step);
+            _table[q] = (float)(_levelsPerLog10 == 0 ? level : Math.Pow(10, level / _levelsPerLog10));
+        }
+    }
+
+    public static FeatureValueCodec Float32 { get; } = new(FeatureValueEncoding.Float32);
+
+    /// <summary>Gets the number of bytes a stored value takes.</summary>
+    public int BytesPerValue { get; }
+
+    /// <summary>Gets whether values are stored exactly (float32): encode and decode copy.</summary>
+    public bool IsExact => _encoding.Kind == FeatureEncodingKind.Float32;
+
+    /// <summary>Gets the codec of an encoding (cached: a 16-bit table is 256 KiB).</summary>
+    public static FeatureValueCodec For(FeatureValueEncoding encoding)
+    {
+        if (encoding.Kind == FeatureEncodingKind.Float32)
+        {
+            return Float32;
+        }
+
+        if (Cache.TryGetValue(encoding, out var codec))
+        {
+            return codec;
+        }
+
+        if (Cache.Count >= CacheCapacity)
+        {
+            Cache.Clear();
+        }
+
+        return Cache.GetOrAdd(encoding, static e => new FeatureValueCodec(e));
+    }
+
+    /// <summary>Returns what a store gives back for <paramref name="value"/>: the value of its code.</summary>
+    public float Quantize(float value) => _encoding.Kind switch
+    {
+        FeatureEncodingKind.Float32 => value,
+        FeatureEncodingKind.Float16 => (float)(Half)value,
+        _ => _table![CodeOf(value)],
+    };
+
+    /// <summary>Quantises every value in place.</summary>
+    public void Quantize(Span<float> values)
+    {
+        if (IsExact)
+        {
+            return;
+        }
+
+        foreach (ref var value in values)
+        {
+            value = Quantize(value);
+        }
+    }
+
+    /// <summary>
+    /// Returns the values a store gives back for <paramref name="values"/> (encode, then decode), or <see langword="null"/>
+    /// when that is every value itself (bit for bit), as it is for values quantised by <see cref="Quantize(Span{float})"/>.
+    /// </summary>
+    public float[]? RoundTrip(ReadOnlySpan<float> values)
+    {
+        if (IsExact)
+        {
+            return null;
+        }
+
+        float[]? result = null;
+        Span<byte> bytes = stackalloc byte[4];
+        for (var i = 0; i < values.Length; i++)
+        {
+            Encode(values.Slice(i, 1), bytes);
+            var stored = DecodeOne(bytes);
+            if (result is null && BitConverter.SingleToInt32Bits(stored) != BitConverter.SingleToInt32Bits(values[i]))
+            {
+                result = values.ToArray();
+            }
+
+            if (result is not null)
+            {
+                result[i] = stored;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Encodes values to <c>values.Length · BytesPerValue</c> little-endian bytes.</summary>
+    public void Encode(ReadOnlySpan<float> values, Span<byte> destination)
+    {
+        switch (_encoding.Kind)
+        {
+            case FeatureEncodingKind.Float32 when BitConverter.IsLittleEndian:
+                MemoryMarshal.AsBytes(values).CopyTo(destination);
+                break;
+            case FeatureEncodingKind.Float32:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(destination[(i * 4)..], values[i]);
+                }
+
+                break;
+            case FeatureEncodingKind.Float16:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    BinaryPrimitives.WriteHalfLittleEndian(destination[(i * 2)..], (Half)values[i]);
+                }
+
+                break;
+            case FeatureEncodingKind.Decibels16:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    BinaryPrimitives.WriteUInt16LittleEndian(destination[(i * 2)..], (ushort)StoredCodeOf(values[i]));
+                }
+
+                break;
+            default:
+                for (var i = 0; i < values.Length; i++)
+                {
+                    destination[i] = (byte)StoredCodeOf(values[i]);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Decodes <c>destination.Length</c> values from their little-endian bytes.</summary>
+    public void Decode(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        switch (_encoding.Kind)
+        {
+            case FeatureEncodingKind.Float32 when BitConverter.IsLittleEndian:
+                source[..(destination.Length * 4)].CopyTo(MemoryMarshal.AsBytes(destination));
+                break;
+            case FeatureEncodingKind.Decibels8:
+                var table = _table!;
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = table[source[i]];
+                }
+
+                break;
+            default:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = DecodeOne(source[(i * BytesPerValue)..]);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Decodes the value whose bytes start <paramref name="source"/>.</summary>
+    public float DecodeOne(ReadOnlySpan<byte> source) => _encoding.Kind switch
+    {
+        FeatureEncodingKind.Float32 => BinaryPrimitives.ReadSingleLittleEndian(source),
+        FeatureEncodingKind.Float16 => (float)BinaryPrimitives.ReadHalfLittleEndian(source),
+        FeatureEncodingKind.Decibels16 => _table![BinaryPrimitives.ReadUInt16LittleEndian(source)],
+        _ => _table![source[0]],
+    };
+
+    /// <summary>The code of a value by the encoding's rule: round((clamp(ℓ, Low, High) − Low) / Step), to nearest even.</summary>
+    internal int CodeOf(float value)
+    {
+        var level = _levelsPerLog10 == 0 ? value : _levelsPerLog10 * Math.Log10(value);
+        if (double.IsNaN(level) || level <= _low)
+        {
+            // NaN, and for amplitude and power also 0 (−∞ dB) and negative values: the floor.
+            return 0;
+        }
+
+        var max = _table!.Length - 1;
+        return level >= _high ? max : Math.Min(max, (int)Math.Round((level - _low) / _step, MidpointRounding.ToEven));
+    }
+
+    /// <summary>
+    /// The code stored for a value: its own code when it is already a code's value (as the analyzer's quantised values are),
+    /// even when float rounding of a very narrow range would make the rule land on a neighbour; otherwise <see cref="CodeOf"/>.
+    /// </summary>
+    private int StoredCodeOf(float value)
+    {
+        var table = _table!;
+        var code = CodeOf(value);
+        if (table[code] == value || float.IsNaN(value))
+        {
+            return code;
+        }
+
+        var found = Array.BinarySearch(table, value);
+        return found >= 0 ? found : code;
+    }
+}
