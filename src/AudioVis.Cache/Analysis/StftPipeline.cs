@@ -112,6 +112,9 @@ internal sealed class StftPipeline : IDisposable
         var binCount = (parameters.FftSize / 2) + 1;
         var read = channels.Count(c => c.Extractor.Alias.Kind is not (ChannelAliasKind.Mid or ChannelAliasKind.Side)) + 2;
         frameBytes += read * 2L * binCount * sizeof(float);
+
+        // So do the samples each channel keeps for the buffered frames not yet computed: a hop per frame.
+        frameBytes += (channels.Count + 2L) * parameters.HopSize * sizeof(float);
         BufferFrames = (int)Math.Clamp(Math.Min(MaxBufferFrames, outputBufferBytes / Math.Max(frameBytes, 1)), 1, Math.Max(frameCount, 1));
         _window = AnalysisWindow.Create(parameters.WindowFunction, _windowSize);
         _windowed = new float[parameters.FftSize];
@@ -122,7 +125,7 @@ internal sealed class StftPipeline : IDisposable
         var list = new List<Channel>(channels.Count + 2);
         foreach (var (extractor, computers) in channels)
         {
-            list.Add(new Channel(extractor, [.. computers], _windowSize, BufferFrames, _plan.BinCount));
+            list.Add(new Channel(extractor, [.. computers], _windowSize, _hopSize, BufferFrames, _plan.BinCount));
         }
 
         // With two or more channels, mid and side spectra are (X_L ± X_R)/2 of the L and R spectra (the FFT is linear),
@@ -183,7 +186,7 @@ internal sealed class StftPipeline : IDisposable
             }
         }
 
-        var added = new Channel(ChannelExtractor.Create(source, alias), [], _windowSize, BufferFrames, _plan.BinCount);
+        var added = new Channel(ChannelExtractor.Create(source, alias), [], _windowSize, _hopSize, BufferFrames, _plan.BinCount);
         channels.Add(added);
         return added;
     }
@@ -249,7 +252,8 @@ internal sealed class StftPipeline : IDisposable
         while (_nextFrame < FrameCount && _nextStart + _windowSize <= end)
         {
             // First the spectra of the channels read from the audio, into the frame's slot; the channels' descriptors are
-            // computed from the slots in ComputePending, before the history they read moves on.
+            // computed over all the slots at once in ComputePending when the buffer is full (one hand-over to the threads
+            // per BufferFrames frames), so the history keeps the samples of the frames not yet computed.
             var offset = (int)(_nextStart - _historyStart);
             var slot = _buffered;
             var bins = _plan.BinCount;
@@ -274,15 +278,20 @@ internal sealed class StftPipeline : IDisposable
             }
         }
 
-        ComputePending();
-
-        // Keep only the samples the next frames still need: fewer than N, so a block always fits behind them.
-        var drop = (int)Math.Min(_nextStart - _historyStart, _filled);
+        // Keep only the samples the buffered frames not yet computed and the next frames still need: fewer than
+        // BufferFrames·hop + N, so a block always fits behind them (Channel.History).
+        var keepFrom = _computed < _buffered ? _historyStart + _slotOffset[_computed] : _nextStart;
+        var drop = (int)Math.Min(keepFrom - _historyStart, _filled);
         if (drop > 0)
         {
             foreach (var channel in _channels)
             {
                 channel.History.AsSpan(drop, _filled - drop).CopyTo(channel.History);
+            }
+
+            for (var slot = _computed; slot < _buffered; slot++)
+            {
+                _slotOffset[slot] -= drop;
             }
 
             _filled -= drop;
@@ -436,7 +445,7 @@ internal sealed class StftPipeline : IDisposable
     {
         private readonly int _binCount;
 
-        public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int bufferFrames, int binCount)
+        public Channel(ChannelExtractor extractor, IDescriptorFrameComputer[] computers, int windowSize, int hopSize, int bufferFrames, int binCount)
         {
             // A channel read from the audio keeps the spectrum of every buffered frame; a derived one (mid, side) only the
             // frame it is computing. Not known yet here (DeriveFrom comes later): sized for slots, trimmed in DeriveFrom.
@@ -466,7 +475,9 @@ internal sealed class StftPipeline : IDisposable
                 Outputs[i] = ArrayPool<float>.Shared.Rent(checked(bufferFrames * ValuesPerFrame[i]));
             }
 
-            History = new float[windowSize + BlockFrames];
+            // The frames buffered but not computed (fewer than bufferFrames, starting a hop apart, each N long, with less
+            // than a hop after the last) and one more block.
+            History = new float[windowSize + (bufferFrames * hopSize) + BlockFrames];
         }
 
         public ChannelExtractor Extractor { get; }

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using AudioVis.Cache.Analysis.Calculators;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -23,6 +25,12 @@ internal sealed class FeatureValueCodec
     private readonly double _step;
     private readonly double _levelsPerLog10;
 
+    // The rule in float: level = (levels per neper)·ln(max(value, 2^−126)) by the library's float log (FastLog, the same bits
+    // on every SIMD width), then code = round((level − low)·(1/step)) to nearest even, clamped to the codes.
+    private readonly float _levelsPerNeper;
+    private readonly float _lowF;
+    private readonly float _codesPerLevel;
+
     private FeatureValueCodec(FeatureValueEncoding encoding)
     {
         _encoding = encoding;
@@ -39,6 +47,9 @@ internal sealed class FeatureValueCodec
             FeatureLevelScale.Power => 10,
             _ => 0,
         };
+        _levelsPerNeper = (float)(_levelsPerLog10 / Math.Log(10));
+        _lowF = (float)_low;
+        _codesPerLevel = (float)(1 / _step);
         _table = new float[encoding.Kind == FeatureEncodingKind.Decibels8 ? 256 : 65536];
         for (var q = 0; q < _table.Length; q++)
         {
@@ -93,9 +104,28 @@ internal sealed class FeatureValueCodec
             return;
         }
 
-        foreach (ref var value in values)
+        if (_table is not { } table)
         {
-            value = Quantize(value);
+            foreach (ref var value in values)
+            {
+                value = Quantize(value);
+            }
+
+            return;
+        }
+
+        var codes = ArrayPool<int>.Shared.Rent(values.Length);
+        try
+        {
+            CodesOf(values, codes);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = table[codes[i]];
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(codes);
         }
     }
 
@@ -152,19 +182,8 @@ internal sealed class FeatureValueCodec
                 }
 
                 break;
-            case FeatureEncodingKind.Decibels16:
-                for (var i = 0; i < values.Length; i++)
-                {
-                    BinaryPrimitives.WriteUInt16LittleEndian(destination[(i * 2)..], (ushort)StoredCodeOf(values[i]));
-                }
-
-                break;
             default:
-                for (var i = 0; i < values.Length; i++)
-                {
-                    destination[i] = (byte)StoredCodeOf(values[i]);
-                }
-
+                EncodeCodes(values, destination);
                 break;
         }
     }
@@ -204,34 +223,78 @@ internal sealed class FeatureValueCodec
         _ => _table![source[0]],
     };
 
-    /// <summary>The code of a value by the encoding's rule: round((clamp(ℓ, Low, High) − Low) / Step), to nearest even.</summary>
+    /// <summary>The code of a value by the encoding's rule (see the fields above); 0 for NaN and, for amplitude and power, 0 or less.</summary>
     internal int CodeOf(float value)
     {
-        var level = _levelsPerLog10 == 0 ? value : _levelsPerLog10 * Math.Log10(value);
-        if (double.IsNaN(level) || level <= _low)
-        {
-            // NaN, and for amplitude and power also 0 (−∞ dB) and negative values: the floor.
-            return 0;
-        }
-
-        var max = _table!.Length - 1;
-        return level >= _high ? max : Math.Min(max, (int)Math.Round((level - _low) / _step, MidpointRounding.ToEven));
+        Span<int> code = stackalloc int[1];
+        CodesOf(new ReadOnlySpan<float>(in value), code);
+        return code[0];
     }
 
-    /// <summary>
-    /// The code stored for a value: its own code when it is already a code's value (as the analyzer's quantised values are),
-    /// even when float rounding of a very narrow range would make the rule land on a neighbour; otherwise <see cref="CodeOf"/>.
-    /// </summary>
-    private int StoredCodeOf(float value)
+    // The codes of many values: their levels by the vectorised float log, then the rounding, value by value.
+    private void CodesOf(ReadOnlySpan<float> values, Span<int> codes)
+    {
+        var levels = ArrayPool<float>.Shared.Rent(values.Length);
+        try
+        {
+            var level = levels.AsSpan(0, values.Length);
+            if (_levelsPerLog10 == 0)
+            {
+                values.CopyTo(level);
+            }
+            else
+            {
+                FastLog.ScaledLn(values, FastLog.MinNormal, _levelsPerNeper, level);
+            }
+
+            var max = _table!.Length - 1;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = values[i];
+                var x = (level[i] - _lowF) * _codesPerLevel;
+                codes[i] =
+                    !(x > 0) || (_levelsPerLog10 != 0 && !(value > 0)) ? 0 // NaN, the floor and below; no level for 0 or less
+                    : x >= max || float.IsPositiveInfinity(value) ? max
+                    : Math.Min(max, (int)MathF.Round(x, MidpointRounding.ToEven));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(levels);
+        }
+    }
+
+    // The stored code of each value, written as bytes: its own code when it is already a code's value (as the analyzer's
+    // quantised values are), even when float rounding of a very narrow range would make the rule land on a neighbour.
+    private void EncodeCodes(ReadOnlySpan<float> values, Span<byte> destination)
     {
         var table = _table!;
-        var code = CodeOf(value);
-        if (table[code] == value || float.IsNaN(value))
+        var codes = ArrayPool<int>.Shared.Rent(values.Length);
+        try
         {
-            return code;
-        }
+            CodesOf(values, codes);
+            for (var i = 0; i < values.Length; i++)
+            {
+                var code = codes[i];
+                var value = values[i];
+                if (table[code] != value && !float.IsNaN(value) && Array.BinarySearch(table, value) is >= 0 and var found)
+                {
+                    code = found;
+                }
 
-        var found = Array.BinarySearch(table, value);
-        return found >= 0 ? found : code;
+                if (BytesPerValue == 1)
+                {
+                    destination[i] = (byte)code;
+                }
+                else
+                {
+                    BinaryPrimitives.WriteUInt16LittleEndian(destination[(i * 2)..], (ushort)code);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(codes);
+        }
     }
 }
