@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using AudioVis.Cache.Analysis.Calculators;
 
 namespace AudioVis.Cache.Storage.Features;
@@ -248,19 +249,63 @@ internal sealed class FeatureValueCodec
             }
 
             var max = _table!.Length - 1;
-            for (var i = 0; i < values.Length; i++)
+            var maxF = (float)max;
+            var low = _lowF;
+            var codesPerLevel = _codesPerLevel;
+            var logarithmic = _levelsPerLog10 != 0;
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                var value = values[i];
-                var x = (level[i] - _lowF) * _codesPerLevel;
-                codes[i] =
-                    !(x > 0) || (_levelsPerLog10 != 0 && !(value > 0)) ? 0 // NaN, the floor and below; no level for 0 or less
-                    : x >= max || float.IsPositiveInfinity(value) ? max
-                    : Math.Min(max, (int)MathF.Round(x, MidpointRounding.ToEven));
+                // Lanes whose value is finite (and positive, for a level from the log) take the same clamp and round in
+                // vectors; a block with any other value goes through the scalar loop below, value by value.
+                var lowV = Vector256.Create(low);
+                var scaleV = Vector256.Create(codesPerLevel);
+                var maxV = Vector256.Create(maxF);
+                var floorV = logarithmic ? Vector256<float>.Zero : Vector256.Create(float.MinValue);
+                var infinityV = Vector256.Create(float.PositiveInfinity);
+                for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var v = Vector256.Create(values[i..]);
+                    if (!Vector256.GreaterThanAll(v, floorV) || !Vector256.LessThanAll(v, infinityV))
+                    {
+                        ScalarCodes(values.Slice(i, Vector256<float>.Count), level.Slice(i, Vector256<float>.Count), codes.Slice(i, Vector256<float>.Count), low, codesPerLevel, maxF, max, logarithmic);
+                        continue;
+                    }
+
+                    var x = (Vector256.Create<float>(level[i..]) - lowV) * scaleV;
+                    x = Vector256.Min(Vector256.Max(x, Vector256<float>.Zero), maxV);
+                    Vector256.ConvertToInt32(Vector256.Round(x)).CopyTo(codes[i..]);
+                }
             }
+
+            ScalarCodes(values[i..], level[i..], codes[i..], low, codesPerLevel, maxF, max, logarithmic);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(levels);
+        }
+    }
+
+    private static void ScalarCodes(ReadOnlySpan<float> values, ReadOnlySpan<float> level, Span<int> codes, float low, float codesPerLevel, float maxF, int max, bool logarithmic)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var value = values[i];
+            var x = (level[i] - low) * codesPerLevel;
+
+            // NaN, the floor and below (and, with no level, 0 or less) → 0; the top and above (and +∞) → max;
+            // otherwise round to nearest even (MathF.Round's default, one instruction).
+            int code;
+            if (x < maxF && value < float.PositiveInfinity)
+            {
+                code = x > 0 && (value > 0 || !logarithmic) ? (int)MathF.Round(x) : 0;
+            }
+            else
+            {
+                code = float.IsNaN(value) || (logarithmic && !(value > 0)) ? 0 : max;
+            }
+
+            codes[i] = code;
         }
     }
 
