@@ -51,8 +51,9 @@ internal static class AnalyzerMemory
     /// <summary>
     /// Measures how long a cancelled analysis takes to stop: for each of <paramref name="points"/> seeded random points of
     /// a generated track, an analysis into a file store is cancelled once its progress passes the point, and the time
-    /// from <c>Cancel()</c> to the <see cref="OperationCanceledException"/> (temporary files already deleted) is printed,
-    /// with the files left in the store (none expected).
+    /// from <c>Cancel()</c> to the analysis dropping its first blob (computing has stopped; observed-ms) and to the
+    /// <see cref="OperationCanceledException"/> (temporary files deleted; stop-ms) is printed, with the files left in the
+    /// store (none expected).
     /// </summary>
     public static int RunCancellation(double seconds, int channels, int points)
     {
@@ -75,9 +76,10 @@ internal static class AnalyzerMemory
                     }
                 });
                 var outcome = "completed";
+                var store = new StopObservingFeatureStore(new FileSystemFeatureStore(folder));
                 try
                 {
-                    Analyze(folder, "long", seconds, channels, 1, progress, cancellation.Token);
+                    Analyze(store, "long", seconds, channels, 1, progress, cancellation.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -85,10 +87,11 @@ internal static class AnalyzerMemory
                 }
 
                 var stopped = Stopwatch.GetElapsedTime(cancelledAt);
+                var observed = store.FirstDiscard == 0 ? double.NaN : Stopwatch.GetElapsedTime(cancelledAt, store.FirstDiscard).TotalMilliseconds;
                 var left = Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length : 0;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{CancelPrefix}seconds={seconds} channels={channels} at={at:F3} outcome={outcome} stop-ms={stopped.TotalMilliseconds:F1} files-left={left}"));
+                    $"{CancelPrefix}seconds={seconds} channels={channels} at={at:F3} outcome={outcome} observed-ms={observed:F1} stop-ms={stopped.TotalMilliseconds:F1} files-left={left}"));
             }
 
             return 0;
@@ -99,10 +102,12 @@ internal static class AnalyzerMemory
         }
     }
 
+    private static void Analyze(string root, string name, double seconds, int channels, int degreeOfParallelism) =>
+        Analyze(new FileSystemFeatureStore(root), name, seconds, channels, degreeOfParallelism);
+
     private static void Analyze(
-        string root, string name, double seconds, int channels, int degreeOfParallelism, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+        IFeatureStore store, string name, double seconds, int channels, int degreeOfParallelism, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var store = new FileSystemFeatureStore(root);
         var analyzer = new AudioAnalyzer(
             new AnalyzerGolden.DelegateTrackAudioResolver(_ => new GeneratedSource(name, seconds, channels)),
             store,
