@@ -231,7 +231,7 @@ public static class AudioVisCacheServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// Replaces stores chosen before it (<c>UseSqlite</c>, <see cref="UseMetadataStore{TStore}"/>, ...); a <c>Use…</c> call after
-    /// it replaces that store again.
+    /// it replaces that store again, but the source fingerprints stay in memory (tracks are hashed again after a restart).
     /// </remarks>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>

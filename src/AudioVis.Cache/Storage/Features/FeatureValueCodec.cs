@@ -232,7 +232,7 @@ internal sealed class FeatureValueCodec
         return code[0];
     }
 
-    // The codes of many values: their levels by the vectorised float log, then the rounding, value by value.
+    // The codes of many values: their levels by the vectorised float log, then the clamp and rounding eight lanes at a time.
     private void CodesOf(ReadOnlySpan<float> values, Span<int> codes)
     {
         var levels = ArrayPool<float>.Shared.Rent(values.Length);
