@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -22,6 +23,8 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
 
     // The bus this instance is the current intent in, so re-publishing the held instance costs one read.
     private object? _currentIn;
+    private ulong _memoHash;
+    private bool _hasMemoHash;
 
     /// <summary>Initializes a new instance of the <see cref="AnalysisIntent"/> class.</summary>
     /// <param name="elementId">The element's id (1 to 256 characters, no control characters).</param>
@@ -61,7 +64,6 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
 
         _descriptors = DescriptorSets.Intern(sorted);
         RequestedAt = requestedAt.ToUniversalTime();
-        MemoHash = ComputeMemoHash(Key, sorted);
     }
 
     /// <summary>Gets the element's id.</summary>
@@ -92,7 +94,20 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
     /// Gets the memo hash: XxHash3 (seed 0) of the UTF-8 tuple {trackRef, analysisProfileId, sorted descriptors},
     /// each item followed by a NUL byte. Equal requests have equal hashes in every process.
     /// </summary>
-    public ulong MemoHash { get; }
+    /// <remarks>Computed on first use: loading a scene publishes new intents, which never need it.</remarks>
+    public ulong MemoHash
+    {
+        get
+        {
+            if (!Volatile.Read(ref _hasMemoHash))
+            {
+                _memoHash = ComputeMemoHash(Key, _descriptors);
+                Volatile.Write(ref _hasMemoHash, true);
+            }
+
+            return _memoHash;
+        }
+    }
 
     /// <summary>Gets or sets the bus this instance is currently held by as its element's intent.</summary>
     internal object? CurrentIn
@@ -114,6 +129,18 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
     public static AnalysisIntent Create(string elementId, string trackRef, string analysisProfileId, IEnumerable<string> descriptors, DateTimeOffset requestedAt)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
+        if (descriptors is IReadOnlyList<string> list)
+        {
+            // A scene load creates hundreds of intents: parse straight into the array the constructor sorts.
+            var parsed = new DescriptorId[list.Count];
+            for (var i = 0; i < parsed.Length; i++)
+            {
+                parsed[i] = DescriptorId.Parse(list[i]);
+            }
+
+            return new AnalysisIntent(elementId, trackRef, analysisProfileId, parsed, requestedAt);
+        }
+
         return new AnalysisIntent(elementId, trackRef, analysisProfileId, descriptors.Select(DescriptorId.Parse), requestedAt);
     }
 
@@ -127,11 +154,11 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
             return true;
         }
 
+        // Interned descriptor sets make the usual case a reference comparison; no hash is needed.
         return other is not null
-            && MemoHash == other.MemoHash
+            && (ReferenceEquals(_descriptors, other._descriptors) || _descriptors.AsSpan().SequenceEqual(other._descriptors))
             && string.Equals(ElementId, other.ElementId, StringComparison.Ordinal)
-            && Key.Equals(other.Key)
-            && _descriptors.AsSpan().SequenceEqual(other._descriptors);
+            && Key.Equals(other.Key);
     }
 
     /// <inheritdoc/>
@@ -147,26 +174,42 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
     /// <returns>The summary.</returns>
     public override string ToString() => $"{ElementId} → {Key} [{string.Join(", ", (IEnumerable<DescriptorId>)_descriptors)}]";
 
+    // One-shot XxHash3 over the concatenated tuple equals the streaming hash of the same bytes, without allocating a
+    // hasher (its state is about 600 bytes) for every intent a scene load creates.
     private static ulong ComputeMemoHash(CacheKey key, DescriptorId[] descriptors)
     {
-        var hasher = new XxHash3();
-        Append(hasher, key.TrackRef);
-        Append(hasher, key.AnalysisProfileId);
+        var length = Encoding.UTF8.GetMaxByteCount(key.TrackRef.Length) + Encoding.UTF8.GetMaxByteCount(key.AnalysisProfileId.Length) + 2;
         foreach (var descriptor in descriptors)
         {
-            Append(hasher, descriptor.ToString());
+            length += Encoding.UTF8.GetMaxByteCount(descriptor.ToString().Length) + 1;
         }
 
-        return hasher.GetCurrentHashAsUInt64();
-
-        static void Append(XxHash3 hasher, string text)
+        byte[]? rented = null;
+        var buffer = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
         {
-            Span<byte> buffer = stackalloc byte[512];
-            var max = Encoding.UTF8.GetMaxByteCount(text.Length) + 1;
-            var bytes = max <= buffer.Length ? buffer : new byte[max];
-            var written = Encoding.UTF8.GetBytes(text, bytes);
-            bytes[written] = 0;
-            hasher.Append(bytes[..(written + 1)]);
+            var written = Append(buffer, 0, key.TrackRef);
+            written = Append(buffer, written, key.AnalysisProfileId);
+            foreach (var descriptor in descriptors)
+            {
+                written = Append(buffer, written, descriptor.ToString());
+            }
+
+            return XxHash3.HashToUInt64(buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        static int Append(Span<byte> buffer, int offset, string text)
+        {
+            var written = offset + Encoding.UTF8.GetBytes(text, buffer[offset..]);
+            buffer[written] = 0;
+            return written + 1;
         }
     }
 }

@@ -127,6 +127,17 @@ public sealed class AnalysisIntentTests
         Assert.That(intent.MemoHash, Is.EqualTo(ExpectedMemoHash));
     }
 
+    // Past the 1 KB stack buffer (a 1,000-character non-ASCII path is about 2 KB of UTF-8): the same documented bytes.
+    [Test]
+    public void MemoHash_LongNonAsciiTrackReference_HashesTheDocumentedBytes()
+    {
+        var track = "musique/" + new string('é', 1000) + ".wav";
+        var intent = AnalysisIntent.Create("e1", track, "default", ["spectrum.bands32@L", "rms@mid"], At);
+
+        var expected = System.IO.Hashing.XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes($"{track}\0default\0rms@mid\0spectrum.bands32@L\0"));
+        Assert.That(intent.MemoHash, Is.EqualTo(expected));
+    }
+
     private static ulong ExpectedMemoHash =>
         System.IO.Hashing.XxHash3.HashToUInt64("tracks/intro.wav\0default\0rms@mid\0spectrum.bands32@L\0"u8);
 
