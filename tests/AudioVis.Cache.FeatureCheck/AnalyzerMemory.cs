@@ -51,9 +51,9 @@ internal static class AnalyzerMemory
     /// <summary>
     /// Measures how long a cancelled analysis takes to stop: for each of <paramref name="points"/> seeded random points of
     /// a generated track, an analysis into a file store is cancelled once its progress passes the point, and the time
-    /// from <c>Cancel()</c> to the analysis dropping its first blob (computing has stopped; observed-ms) and to the
-    /// <see cref="OperationCanceledException"/> (temporary files deleted; stop-ms) is printed, with the files left in the
-    /// store (none expected).
+    /// from <c>Cancel()</c> to the <see cref="OperationCanceledException"/> (computing has stopped; stop-ms) and to the
+    /// analyzer's disposal returning (every temporary file deleted in the background; cleanup-ms) is printed, with the
+    /// files left in the store after the disposal (none expected).
     /// </summary>
     public static int RunCancellation(double seconds, int channels, int points)
     {
@@ -76,10 +76,10 @@ internal static class AnalyzerMemory
                     }
                 });
                 var outcome = "completed";
-                var store = new StopObservingFeatureStore(new FileSystemFeatureStore(folder));
+                var analyzer = CreateAnalyzer(new FileSystemFeatureStore(folder), "long", seconds, channels, 1);
                 try
                 {
-                    Analyze(store, "long", seconds, channels, 1, progress, cancellation.Token);
+                    Analyze(analyzer, "long", channels, progress, cancellation.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -87,11 +87,12 @@ internal static class AnalyzerMemory
                 }
 
                 var stopped = Stopwatch.GetElapsedTime(cancelledAt);
-                var observed = store.FirstDiscard == 0 ? double.NaN : Stopwatch.GetElapsedTime(cancelledAt, store.FirstDiscard).TotalMilliseconds;
+                analyzer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                var cleaned = Stopwatch.GetElapsedTime(cancelledAt);
                 var left = Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length : 0;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{CancelPrefix}seconds={seconds} channels={channels} at={at:F3} outcome={outcome} observed-ms={observed:F1} stop-ms={stopped.TotalMilliseconds:F1} files-left={left}"));
+                    $"{CancelPrefix}seconds={seconds} channels={channels} at={at:F3} outcome={outcome} stop-ms={stopped.TotalMilliseconds:F1} cleanup-ms={cleaned.TotalMilliseconds:F1} files-left={left}"));
             }
 
             return 0;
@@ -102,20 +103,23 @@ internal static class AnalyzerMemory
         }
     }
 
-    private static void Analyze(string root, string name, double seconds, int channels, int degreeOfParallelism) =>
-        Analyze(new FileSystemFeatureStore(root), name, seconds, channels, degreeOfParallelism);
-
-    private static void Analyze(
-        IFeatureStore store, string name, double seconds, int channels, int degreeOfParallelism, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellationToken = default)
+    private static void Analyze(string root, string name, double seconds, int channels, int degreeOfParallelism)
     {
-        var analyzer = new AudioAnalyzer(
-            new AnalyzerGolden.DelegateTrackAudioResolver(_ => new GeneratedSource(name, seconds, channels)),
-            store,
-            new InMemoryCacheMetadataStore(),
-            TimeProvider.System,
-            CalculatorRegistry.BuiltIn,
-            AnalysisMemory.DefaultBudgetBytes,
-            degreeOfParallelism);
+        using var analyzer = CreateAnalyzer(new FileSystemFeatureStore(root), name, seconds, channels, degreeOfParallelism);
+        Analyze(analyzer, name, channels, null, CancellationToken.None);
+    }
+
+    private static AudioAnalyzer CreateAnalyzer(IFeatureStore store, string name, double seconds, int channels, int degreeOfParallelism) => new(
+        new AnalyzerGolden.DelegateTrackAudioResolver(_ => new GeneratedSource(name, seconds, channels)),
+        store,
+        new InMemoryCacheMetadataStore(),
+        TimeProvider.System,
+        CalculatorRegistry.BuiltIn,
+        AnalysisMemory.DefaultBudgetBytes,
+        degreeOfParallelism);
+
+    private static void Analyze(AudioAnalyzer analyzer, string name, int channels, IProgress<AnalysisProgress>? progress, CancellationToken cancellationToken)
+    {
         ChannelAlias[] aliases = channels == 1 ? [ChannelAlias.Mono] : [ChannelAlias.Left, ChannelAlias.Right, ChannelAlias.Mid, ChannelAlias.Side];
         var descriptors = AnalyzerGolden.V1Names.SelectMany(n => aliases.Select(a => DescriptorId.Create(n, a))).ToArray();
         analyzer.AnalyzeAsync(new AnalysisRequest(AnalysisProfile.Default, name, descriptors), progress, cancellationToken).AsTask().GetAwaiter().GetResult();

@@ -18,10 +18,13 @@ namespace AudioVis.Cache.Analysis;
 /// One analysis runs on the calling thread; every call has its own plan, buffers and computers, so concurrent calls are safe.
 /// The output buffers take at most a quarter of the memory budget (<see cref="AnalysisMemory"/>) and come from the shared
 /// array pool; a file store holds about 64 KiB per blob being written, so memory does not grow with the track's length.
-/// A failed or cancelled analysis disposes every writer, so no temporary file is left and no blob is replaced.
+/// A failed analysis disposes every writer before it throws, so no temporary file is left and no blob is replaced. A
+/// cancelled one throws as soon as it stops computing and disposes its writers in the background (deleting a long
+/// track's temporary files can take seconds); <see cref="DisposeAsync"/> waits for them.
 /// </remarks>
-internal sealed class AudioAnalyzer : IAudioAnalyzer
+internal sealed class AudioAnalyzer : IAudioAnalyzer, IAsyncDisposable, IDisposable
 {
+    private readonly DiscardedWriters _discarded = new();
     private readonly ITrackAudioResolver _resolver;
     private readonly IFeatureStore _features;
     private readonly ICacheMetadataStore _metadata;
@@ -53,6 +56,16 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
         _memoryBudgetBytes = memoryBudgetBytes;
         _degreeOfParallelism = degreeOfParallelism;
     }
+
+    /// <summary>Waits until the writers of cancelled analyses are discarded, so no temporary file is left behind.</summary>
+    /// <returns>A task that completes when they are.</returns>
+    public ValueTask DisposeAsync() => _discarded.DisposeAsync();
+
+    /// <summary>Waits (blocking) until the writers of cancelled analyses are discarded; for containers disposed synchronously.</summary>
+    public void Dispose() => _discarded.WhenDiscardedAsync().GetAwaiter().GetResult();
+
+    /// <summary>Returns a task that completes once the writers of every analysis cancelled so far are discarded.</summary>
+    internal Task WhenDiscardedAsync() => _discarded.WhenDiscardedAsync();
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<CacheMetadataRecord>> AnalyzeAsync(AnalysisRequest request, IProgress<AnalysisProgress>? progress, CancellationToken cancellationToken = default)
@@ -189,11 +202,18 @@ internal sealed class AudioAnalyzer : IAudioAnalyzer
             progress?.Report(new AnalysisProgress(1.0, null, TimeSpan.Zero));
             return records;
         }
+        catch (OperationCanceledException) when (!committing && cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the commit: return now and delete the temporary files in the background (DisposeAsync waits).
+            _discarded.Discard([.. writers]);
+            Array.Clear(writers);
+            throw;
+        }
         finally
         {
             if (!committing)
             {
-                // Failed or cancelled before the commit: discard every blob being written (temporary files deleted).
+                // Failed before the commit: discard every blob being written (temporary files deleted).
                 foreach (var writer in writers)
                 {
                     if (writer is not null)

@@ -81,12 +81,59 @@ public sealed class AudioAnalyzerStreamingTests
         });
 
         Assert.That(async () => await analyzer.AnalyzeAsync(request, progress, cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        await analyzer.DisposeAsync();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Snapshot(folder.Path), Is.EqualTo(before), "every blob as it was, no temporary file");
             Assert.That(await metadata.GetRecordsAsync(request.Key), Is.EqualTo(records));
         }
+    }
+
+    // Deleting a long track's temporary files can take seconds (the kernel finishes writing them back first): a cancelled
+    // analysis returns as soon as it stops computing, and disposing the analyzer waits for the discarding.
+    [Test]
+    public async Task AnalyzeAsync_Cancelled_ReturnsBeforeItsWritersAreDiscarded_DisposeWaitsForThem()
+    {
+        var store = new SlowDiscardFeatureStore();
+        var analyzer = new AudioAnalyzer(new AnalyzerGolden.DelegateTrackAudioResolver(AnalyzerGolden.Source), store, new InMemoryCacheMetadataStore(), TimeProvider.System, CalculatorRegistry.BuiltIn);
+        var request = new AnalysisRequest(AnalysisProfile.Default, "stereo", All);
+        using var cts = new CancellationTokenSource();
+        var progress = new AnalyzerHarness.SyncProgress<AnalysisProgress>(p =>
+        {
+            if (p.Fraction > 0.25)
+            {
+                cts.Cancel();
+            }
+        });
+
+        var analysis = Task.Run(async () => await analyzer.AnalyzeAsync(request, progress, cts.Token));
+        try
+        {
+            var first = await Task.WhenAny(analysis, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.That(first, Is.SameAs(analysis), "the cancelled analysis must return while its writers are still being discarded");
+        }
+        finally
+        {
+            // Unblocks a wrong implementation that waits for the disposals, so the test fails instead of hanging.
+            if (!analysis.IsCompleted)
+            {
+                store.Release.SetResult();
+            }
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(async () => await analysis, Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(store.Disposed, Is.Zero, "nothing discarded yet: the store holds the first disposal");
+        }
+
+        var disposing = analyzer.DisposeAsync().AsTask();
+        await Task.Delay(50);
+        Assert.That(disposing.IsCompleted, Is.False, "DisposeAsync waits for the discarding");
+        store.Release.SetResult();
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(store.Disposed, Is.EqualTo(store.Begun).And.EqualTo(All.Length), "every writer disposed, none committed");
     }
 
     [Test]
@@ -244,6 +291,61 @@ public sealed class AudioAnalyzerStreamingTests
 
             public void Compute(in AnalysisFrame frame, Span<float> values) =>
                 values[0] = frame.Index == 40 ? throw new InvalidOperationException("Frame 40 failed (simulated).") : 0f;
+        }
+    }
+
+    /// <summary>An in-memory store whose writers' disposal waits for <see cref="Release"/>, as a slow file deletion would.</summary>
+    private sealed class SlowDiscardFeatureStore : IFeatureStore
+    {
+        private readonly InMemoryFeatureStore _inner = new();
+        private int _begun;
+        private int _disposed;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Begun => Volatile.Read(ref _begun);
+
+        public int Disposed => Volatile.Read(ref _disposed);
+
+        public ValueTask WriteAsync(FeatureBlob blob, CancellationToken cancellationToken = default) => _inner.WriteAsync(blob, cancellationToken);
+
+        public ValueTask<FeatureBlob?> ReadAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) => _inner.ReadAsync(key, descriptor, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(CacheKey key, DescriptorId descriptor, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, descriptor, cancellationToken);
+
+        public ValueTask<IReadOnlyList<DescriptorId>> ListAsync(CacheKey key, CancellationToken cancellationToken = default) => _inner.ListAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<FeatureStoreEntry> ScanAsync(CancellationToken cancellationToken = default) => _inner.ScanAsync(cancellationToken);
+
+        public ValueTask<string?> QuarantineAsync(string location, CancellationToken cancellationToken = default) => _inner.QuarantineAsync(location, cancellationToken);
+
+        public async ValueTask<IFeatureBlobWriter> BeginWriteAsync(
+            CacheKey key, DescriptorId descriptor, int valuesPerFrame, long? expectedFrameCount = null, FeatureValueEncoding? encoding = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _begun);
+            return new Writer(this, await ((IFeatureStore)_inner).BeginWriteAsync(key, descriptor, valuesPerFrame, expectedFrameCount, encoding, cancellationToken));
+        }
+
+        private sealed class Writer(SlowDiscardFeatureStore store, IFeatureBlobWriter inner) : IFeatureBlobWriter
+        {
+            public CacheKey Key => inner.Key;
+
+            public DescriptorId Descriptor => inner.Descriptor;
+
+            public int ValuesPerFrame => inner.ValuesPerFrame;
+
+            public long FramesWritten => inner.FramesWritten;
+
+            public void Append(ReadOnlySpan<float> values) => inner.Append(values);
+
+            public ValueTask CommitAsync(FeatureBlobHeader header, CancellationToken cancellationToken = default) => throw new AssertionException("a cancelled analysis must not commit");
+
+            public async ValueTask DisposeAsync()
+            {
+                await store.Release.Task;
+                await inner.DisposeAsync();
+                Interlocked.Increment(ref store._disposed);
+            }
         }
     }
 }
