@@ -21,6 +21,9 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
 
     public string FilePath { get; } = path;
 
+    /// <summary>Test hook: wraps the stream the file is written through, to fail a write midway.</summary>
+    internal Func<Stream, Stream>? WriteStreamWrapper { get; init; }
+
     public async ValueTask<DiagnosticsPreferences> LoadAsync(CancellationToken cancellationToken = default)
     {
         if (!File.Exists(FilePath))
@@ -58,7 +61,7 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
         await AtomicFile.WriteAsync(
             FilePath,
             (stream, ct) => new ValueTask(JsonSerializer.SerializeAsync(stream, document, PreferencesJsonContext.Default.PreferencesDocument, ct)),
-            streamWrapper: null,
+            WriteStreamWrapper,
             cancellationToken).ConfigureAwait(false);
     }
 }
