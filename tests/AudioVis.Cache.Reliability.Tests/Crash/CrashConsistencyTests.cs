@@ -12,9 +12,6 @@ namespace AudioVis.Cache.Reliability.Tests.Crash;
 [NonParallelizable]
 public sealed class CrashConsistencyTests
 {
-    /// <summary>Set to replay a run: the seed is printed by every run.</summary>
-    private const string SeedVariable = "AUDIOVIS_RELIABILITY_SEED";
-
     private const int MaxKillDelayMilliseconds = 1000;
 
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
@@ -24,8 +21,7 @@ public sealed class CrashConsistencyTests
     public async Task SigkillAtRandomPoints_ReopenFindsEveryAcknowledgedEntryAndOnlyCompleteVerifiedBlobs()
     {
         var kills = ReliabilityTier.Pick(10, 50);
-        var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var given) ? given : Random.Shared.Next();
-        TestContext.Out.WriteLine($"seed {seed} ({SeedVariable} replays it)");
+        var seed = ReliabilitySeed.Get(Random.Shared.Next());
         var random = new Random(seed);
         using var folder = new TempFolder();
         var audio = folder.File("audio");
