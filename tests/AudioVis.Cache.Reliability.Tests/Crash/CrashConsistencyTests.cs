@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
-using NAudio.Wave;
 
 namespace AudioVis.Cache.Reliability.Tests.Crash;
 
@@ -26,7 +25,7 @@ public sealed class CrashConsistencyTests
         using var folder = new TempFolder();
         var audio = folder.File("audio");
         var features = folder.File("features");
-        WriteTone(Path.Combine(audio, "tone.wav"));
+        TestAudio.WriteTone(Path.Combine(audio, "tone.wav"));
         var key = new CacheKey("tone.wav", AnalysisProfile.DefaultId);
         var acknowledged = new HashSet<Guid>();
         var clock = Stopwatch.StartNew();
@@ -54,18 +53,5 @@ public sealed class CrashConsistencyTests
         Assert.That(last!.Records, Is.EqualTo(4), "the child regenerates four descriptors; some run must have completed one");
         Assert.That(acknowledged, Is.Not.Empty, "no kill landed after an acknowledged append: the test proved nothing");
         ReliabilityTier.Report($"crash: {kills} SIGKILLs at 0-{MaxKillDelayMilliseconds} ms into the loop (seed {seed}), {acknowledged.Count} acknowledged entries all present, {last.HistoryIds.Count} history entries, {last.Records} records, {last.BlobsVerified} blobs verified after the last kill, at most {temporaryFiles} temporary files left, {clock.Elapsed.TotalSeconds:F1} s");
-    }
-
-    private static void WriteTone(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var writer = new WaveFileWriter(path, WaveFormat.CreateIeeeFloatWaveFormat(44100, 2));
-        var frame = new float[2];
-        for (var i = 0; i < 44100; i++)
-        {
-            frame[0] = 0.5f * MathF.Sin(2 * MathF.PI * 440 * i / 44100f);
-            frame[1] = 0.25f * MathF.Sin(2 * MathF.PI * 660 * i / 44100f);
-            writer.WriteSamples(frame, 0, 2);
-        }
     }
 }
