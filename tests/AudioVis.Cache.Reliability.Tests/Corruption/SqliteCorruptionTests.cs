@@ -12,7 +12,8 @@ namespace AudioVis.Cache.Reliability.Tests.Corruption;
 /// <summary>
 /// Issue #12, item 3, the SQLite database: seeded truncations, zeroed runs and bit flips over a database holding records
 /// and history. Opening (header, application id, schema version, quick_check) and reading every row back either refuse
-/// with <see cref="CacheDatabaseException"/> naming the file, or succeed; nothing else is thrown.
+/// with <see cref="CacheDatabaseException"/> naming the file (and, with RebuildUnusableDatabase, the file is set aside
+/// untouched and a new one opens), or succeed; nothing else is thrown.
 /// </summary>
 public sealed class SqliteCorruptionTests
 {
@@ -26,9 +27,15 @@ public sealed class SqliteCorruptionTests
     {
         using var folder = new TempFolder();
         var original = await CreateAsync(folder.File("original.db"));
-        var intact = await ReadEverythingAsync(folder.File("original.db"));
+        var intact = await ReadEverythingAsync(SqliteCacheDatabase.Open(folder.File("original.db"), new SqliteCacheOptions(), Time));
         var path = folder.File("damaged.db");
         var perKind = ReliabilityTier.Pick(100, 1_000);
+
+        // A rebuild creates a new database (up to a second here): only the first refusals are checked.
+        var rebuildChecks = ReliabilityTier.Pick(3, 100);
+        var rebuilds = 0;
+
+        // Anything but CacheDatabaseException thrown below fails the test: that is the assertion "nothing untyped".
         var report = await CorruptionSweep.RunAsync(original, perKind, 12_33, async mutation =>
         {
             SqliteConnection.ClearAllPools();
@@ -38,24 +45,54 @@ public sealed class SqliteCorruptionTests
             }
 
             await File.WriteAllBytesAsync(path, mutation.Bytes);
+            SqliteCacheDatabase database;
             try
             {
-                var content = await ReadEverythingAsync(path);
+                database = SqliteCacheDatabase.Open(path, new SqliteCacheOptions(), Time);
+            }
+            catch (CacheDatabaseException e)
+            {
+                AssertNamesTheFile(e, path, mutation);
+                if (rebuilds < rebuildChecks && e.CanRebuild)
+                {
+                    AssertRebuildSetsTheFileAside(path, mutation);
+                    rebuilds++;
+                }
+
+                return $"refused at open: {e.Problem}";
+            }
+
+            try
+            {
+                var content = await ReadEverythingAsync(database);
                 return content.SequenceEqual(intact) ? "read back unchanged" : "read back changed (no checksum in SQLite rows)";
             }
             catch (CacheDatabaseException e)
             {
-                Assert.That(e.DatabasePath, Is.EqualTo(path), mutation.Description);
-                Assert.That(e.Message, Does.Contain(path), mutation.Description);
-                return $"refused: {e.Problem}";
-            }
-            catch (Exception e) when (e is not AssertionException)
-            {
-                throw new AssertionException($"a damaged database ({mutation.Description}) threw {e.GetType().Name}, not CacheDatabaseException: {e}");
+                AssertNamesTheFile(e, path, mutation);
+                Assert.That(e.Problem, Is.EqualTo(CacheDatabaseProblem.Corrupt), $"{mutation.Description}: a readable, damaged file is Corrupt (which a rebuild can replace): {e.Message}");
+                return $"refused on read: {e.Problem}";
             }
         });
 
-        ReliabilityTier.Report($"corrupt SQLite database ({original.Length / 1024} KB, 250 records, 300 history entries), nothing untyped: {report}");
+        ReliabilityTier.Report($"corrupt SQLite database ({original.Length / 1024} KB, 250 records, 300 history entries), nothing untyped; {rebuilds} refused files set aside untouched by RebuildUnusableDatabase: {report}");
+    }
+
+    [Test]
+    public async Task ColumnRenamedByADamagedSchemaByte_RefusedAtOpenAsCorrupt()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("damaged.db");
+        var bytes = await CreateAsync(path);
+        var column = bytes.AsSpan().IndexOf("calculator_version"u8);
+        Assert.That(column, Is.GreaterThan(0), "the schema's text is stored in the file");
+        bytes[column + 3] ^= 0x04;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        // quick_check does not read the schema's text; before the fix every query then failed with CannotOpen ("no such column").
+        var error = Assert.Throws<CacheDatabaseException>(() => SqliteCacheDatabase.Open(path, new SqliteCacheOptions(), Time).Dispose());
+        Assert.That(error!.Problem, Is.EqualTo(CacheDatabaseProblem.Corrupt));
+        Assert.That(error.Message, Does.Contain(path).And.Contain("schema"));
     }
 
     private static async Task<byte[]> CreateAsync(string path)
@@ -80,11 +117,32 @@ public sealed class SqliteCorruptionTests
         return await File.ReadAllBytesAsync(path);
     }
 
-    /// <summary>Opens the database as the library does and reads every record and history entry, as text to compare.</summary>
-    private static async Task<List<string>> ReadEverythingAsync(string path)
+    private static void AssertNamesTheFile(CacheDatabaseException error, string path, Mutation mutation)
+    {
+        Assert.That(error.DatabasePath, Is.EqualTo(path), mutation.Description);
+        Assert.That(error.Message, Does.Contain(path), mutation.Description);
+    }
+
+    /// <summary>With <see cref="SqliteCacheOptions.RebuildUnusableDatabase"/>, the refused file is renamed aside, bytes kept, and a new database opens.</summary>
+    private static void AssertRebuildSetsTheFileAside(string path, Mutation mutation)
+    {
+        using (SqliteCacheDatabase.Open(path, new SqliteCacheOptions { RebuildUnusableDatabase = true }, Time))
+        {
+            var setAside = Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".unusable-*").Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)).ToArray();
+            Assert.That(setAside, Has.Length.EqualTo(1), mutation.Description);
+            Assert.That(File.ReadAllBytes(setAside[0]), Is.EqualTo(mutation.Bytes), $"{mutation.Description}: the unusable file is kept as it was");
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".unusable-*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Reads every record and history entry of an open database (then closes it), as text to compare.</summary>
+    private static async Task<List<string>> ReadEverythingAsync(SqliteCacheDatabase opened)
     {
         var rows = new List<string>();
-        await using var database = SqliteCacheDatabase.Open(path, new SqliteCacheOptions(), Time);
+        await using var database = opened;
         await using var metadata = new SqliteCacheMetadataStore(database, ownsDatabase: false);
         await using var history = new SqliteHistoryStore(database, new HistoryRetentionOptions(), Time, ownsDatabase: false);
         foreach (var key in Keys)
