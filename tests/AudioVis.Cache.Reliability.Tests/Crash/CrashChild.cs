@@ -29,7 +29,16 @@ internal sealed class CrashChild : IDisposable
     public IReadOnlyList<Guid> Acknowledged => _acknowledged;
 
     /// <summary>Gets the <c>FAIL</c> lines the child printed.</summary>
-    public IReadOnlyList<string> Failures => _failures;
+    public IReadOnlyList<string> Failures
+    {
+        get
+        {
+            lock (_failures)
+            {
+                return [.. _failures];
+            }
+        }
+    }
 
     public static CrashChild Start(string audioRoot, string featureRoot)
     {
@@ -88,7 +97,7 @@ internal sealed class CrashChild : IDisposable
             }
         }
 
-        _ready.TrySetException(new InvalidOperationException("the child process ended before it was ready: " + string.Join(Environment.NewLine, _failures)));
+        _ready.TrySetException(new InvalidOperationException("the child process ended before it was ready: " + string.Join(Environment.NewLine, Failures)));
     }
 
     private async Task DrainErrorsAsync()
