@@ -358,6 +358,7 @@ internal sealed class SqliteCacheDatabase : IAsyncDisposable, IDisposable
             if (options.VerifyOnOpen && objects > 0)
             {
                 QuickCheck(connection);
+                VerifySchema(connection, migrations, version);
             }
 
             if (objects == 0)
@@ -392,6 +393,45 @@ internal sealed class SqliteCacheDatabase : IAsyncDisposable, IDisposable
         {
             throw new CacheDatabaseException(DatabasePath, CacheDatabaseProblem.Corrupt, $"PRAGMA quick_check found damage: {string.Join("; ", problems)}");
         }
+    }
+
+    /// <summary>
+    /// Compares the schema in the file with the one its version's migrations create. quick_check does not read the schema's
+    /// text: a damaged byte there can rename a column, which then breaks every query.
+    /// </summary>
+    private void VerifySchema(SqliteConnection connection, IReadOnlyList<SqliteMigration> migrations, long version)
+    {
+        using var expectedDatabase = new SqliteConnection("Data Source=:memory:");
+        expectedDatabase.Open();
+        foreach (var migration in migrations.Where(m => m.Version <= version))
+        {
+            Execute(expectedDatabase, migration.Sql);
+        }
+
+        var expected = ReadSchema(expectedDatabase);
+        var actual = ReadSchema(connection);
+        if (!actual.SequenceEqual(expected, StringComparer.Ordinal))
+        {
+            var difference = actual.Except(expected, StringComparer.Ordinal).FirstOrDefault() ?? "(an object is missing)";
+            throw new CacheDatabaseException(
+                DatabasePath,
+                CacheDatabaseProblem.Corrupt,
+                string.Create(CultureInfo.InvariantCulture, $"its schema is not the one schema version {version} defines; first difference: {difference}"));
+        }
+    }
+
+    private static List<string> ReadSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type || ' ' || name || ' ON ' || tbl_name || ': ' || ifnull(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY type, name;";
+        var rows = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
     }
 
     private int Migrate(SqliteConnection connection, IReadOnlyList<SqliteMigration> migrations)

@@ -59,6 +59,9 @@ internal sealed class SourceFingerprintCache : IDisposable
         Version(typeof(NLayer.MpegFile)),
         Version(typeof(NVorbis.VorbisReader)));
 
+    /// <summary>Test hook: wraps the stream the file is written through, to fail a write midway.</summary>
+    internal Func<Stream, Stream>? WriteStreamWrapper { get; init; }
+
     public bool TryGet(string trackRef, string token, out string contentHash, out double? durationSeconds)
     {
         lock (_gate)
@@ -102,7 +105,7 @@ internal sealed class SourceFingerprintCache : IDisposable
         }
     }
 
-    /// <summary>Writes the pending entries, if any; failures are logged, never thrown.</summary>
+    /// <summary>Writes the pending entries, if any; failures are logged, never thrown, and leave the entries pending.</summary>
     public void Save()
     {
         if (_path is null)
@@ -133,12 +136,18 @@ internal sealed class SourceFingerprintCache : IDisposable
             AtomicFile.WriteAsync(
                 _path,
                 (stream, ct) => new ValueTask(JsonSerializer.SerializeAsync(stream, document, SourceFingerprintJsonContext.Default.FingerprintDocument, ct)),
-                streamWrapper: null,
+                WriteStreamWrapper,
                 CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Log.SourceFingerprintsNotSaved(_logger, _path, e);
+
+            // Still pending: the next save (a later Set's timer, or Dispose) writes these entries.
+            lock (_gate)
+            {
+                _dirty = true;
+            }
         }
     }
 

@@ -8,8 +8,8 @@ namespace AudioVis.Cache.Diagnostics;
 
 /// <summary>
 /// The default <see cref="IDiagnosticsPreferenceStore"/>: one small JSON file (<c>{"format":1,"sortBy":"Status",
-/// "descending":false,"shownStatuses":["Failed"]}</c>), written atomically. A file that cannot be read or parsed gives the
-/// defaults and warning 4001 naming the file and the problem; it is replaced by the next save.
+/// "descending":false,"shownStatuses":["Failed"]}</c>), written atomically. A file that cannot be read or parsed, or holds a
+/// value out of range (an enum number no member has, a null list), gives the defaults and warning 4001 naming the file and the problem; it is replaced by the next save.
 /// </summary>
 internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<JsonFileDiagnosticsPreferenceStore> logger) : IDiagnosticsPreferenceStore
 {
@@ -20,6 +20,9 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
         "diagnostics-preferences.json");
 
     public string FilePath { get; } = path;
+
+    /// <summary>Test hook: wraps the stream the file is written through, to fail a write midway.</summary>
+    internal Func<Stream, Stream>? WriteStreamWrapper { get; init; }
 
     public async ValueTask<DiagnosticsPreferences> LoadAsync(CancellationToken cancellationToken = default)
     {
@@ -40,6 +43,12 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
                     return DiagnosticsPreferences.Default;
                 }
 
+                if (FindInvalidValue(document) is { } problem)
+                {
+                    Log.PreferencesIgnored(logger, FilePath, problem);
+                    return DiagnosticsPreferences.Default;
+                }
+
                 return new DiagnosticsPreferences { SortBy = document.SortBy, Descending = document.Descending, ShownStatuses = document.ShownStatuses };
             }
         }
@@ -50,6 +59,30 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
         }
     }
 
+    // JSON gives enums as numbers too (any number) and lists as null; neither may reach the panel.
+    private static string? FindInvalidValue(PreferencesDocument document)
+    {
+        if (!Enum.IsDefined(document.SortBy))
+        {
+            return $"sortBy {(int)document.SortBy} is not a sort key";
+        }
+
+        if (document.ShownStatuses is null)
+        {
+            return "shownStatuses is null";
+        }
+
+        foreach (var status in document.ShownStatuses)
+        {
+            if (!Enum.IsDefined(status))
+            {
+                return $"shownStatuses holds {(int)status}, which is not a status";
+            }
+        }
+
+        return null;
+    }
+
     public async ValueTask SaveAsync(DiagnosticsPreferences preferences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(preferences);
@@ -58,7 +91,7 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
         await AtomicFile.WriteAsync(
             FilePath,
             (stream, ct) => new ValueTask(JsonSerializer.SerializeAsync(stream, document, PreferencesJsonContext.Default.PreferencesDocument, ct)),
-            streamWrapper: null,
+            WriteStreamWrapper,
             cancellationToken).ConfigureAwait(false);
     }
 }

@@ -40,7 +40,7 @@ internal static class AtomicFile
                 var stream = streamWrapper?.Invoke(file) ?? file;
                 await write(stream, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
+                FlushToDisk(stream, file);
             }
 
             // The new content is durable; a cancellation now still leaves the previous file in place.
@@ -87,6 +87,12 @@ internal static class AtomicFile
         }
     }
 
+    private static void FlushToDisk(Stream stream, FileStream file)
+    {
+        (stream as IDiskFlushObserver)?.BeforeFlushToDisk();
+        file.Flush(flushToDisk: true);
+    }
+
     private static void TryDelete(string path)
     {
         try
@@ -97,6 +103,16 @@ internal static class AtomicFile
         {
             // The write already failed; its exception is the one to report.
         }
+    }
+
+    /// <summary>
+    /// Test seam: a stream wrapper (the <c>streamWrapper</c> hook) that implements this is called just before the file is
+    /// flushed to disk, and may throw to fail that flush as the disk would.
+    /// </summary>
+    internal interface IDiskFlushObserver
+    {
+        /// <summary>Called before the temporary file is flushed to disk.</summary>
+        void BeforeFlushToDisk();
     }
 
     /// <summary>A temporary file that becomes the target when committed, or disappears when disposed.</summary>
@@ -131,7 +147,7 @@ internal static class AtomicFile
             try
             {
                 await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                _file.Flush(flushToDisk: true);
+                FlushToDisk(Stream, _file);
                 await Stream.DisposeAsync().ConfigureAwait(false);
                 await _file.DisposeAsync().ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
