@@ -223,6 +223,12 @@ internal sealed partial class RegenerationQueue
 
         public CancellationTokenSource? Cancellation { get; set; }
 
+        /// <summary>Fires <see cref="RegenerationOptions.JobTimeout"/> after the current attempt started; null without a timeout.</summary>
+        public ITimer? AttemptTimer { get; set; }
+
+        /// <summary>The current attempt was cancelled by <see cref="RegenerationOptions.JobTimeout"/> (and nobody cancelled the job since).</summary>
+        public bool TimedOut { get; set; }
+
         public IReadOnlyList<DescriptorId> Descriptors => _descriptors;
 
         public IReadOnlyList<string> RequestingElementIds => _elements;
