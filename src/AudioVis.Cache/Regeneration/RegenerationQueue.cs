@@ -1084,6 +1084,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 return job.Cancellation;
             case JobState.Waiting or JobState.Parked:
                 var keyQueue = job.KeyQueue;
+                keyQueue.Remove(job);
                 FinishLocked(job, RegenerationStatus.Cancelled, null, null);
                 if (keyQueue.BackoffTimer is { } timer && keyQueue.Retry is null)
                 {
@@ -1110,12 +1111,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             }
 
             requester.Done = true;
-            first = LeaveJobLocked(requester.FirstJob!);
+            first = LeaveJobLocked(requester.FirstJob!, requester);
             if (requester.MoreJobs is { } jobs)
             {
                 foreach (var job in jobs)
                 {
-                    if (LeaveJobLocked(job) is { } cts)
+                    if (LeaveJobLocked(job, requester) is { } cts)
                     {
                         (more ??= []).Add(cts);
                     }
@@ -1135,8 +1136,11 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     }
 
     /// <summary>A requester stopped waiting: the job is cancelled when it was the last one waiting.</summary>
-    private CancellationTokenSource? LeaveJobLocked(Job job) =>
-        --job.LiveRequesters == 0 && job.State != JobState.Final ? CancelJobLocked(job) : null;
+    private CancellationTokenSource? LeaveJobLocked(Job job, Requester requester)
+    {
+        job.RemoveRequester(requester);
+        return job.LiveRequesters == 0 && job.State != JobState.Final ? CancelJobLocked(job) : null;
+    }
 
     private void CancelOutsideLock(CancellationTokenSource? cancellation)
     {
