@@ -808,8 +808,14 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 lock (_lock)
                 {
                     request = new AnalysisRequest(profile, job.Key.TrackRef, job.Descriptors);
-                    job.ProfileRevision = profile.RevisionHash;
-                    EmitLocked(job, RegenerationStatus.Running);
+
+                    // Disposal may have begun before this work item ran (on a busy thread pool it may even have given up
+                    // waiting and reported the job cancelled): then the job reports no Running after that and never starts.
+                    if (!_disposed)
+                    {
+                        job.ProfileRevision = profile.RevisionHash;
+                        EmitLocked(job, RegenerationStatus.Running);
+                    }
 
                     // A handler of the Running event may have disposed the queue (its cancellation comes once the lock is free).
                     disposing = _disposed;
