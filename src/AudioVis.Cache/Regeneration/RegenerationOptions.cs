@@ -19,6 +19,18 @@ public sealed class RegenerationOptions
     /// <value>The default value is 5 seconds; it must be between 0 and 1 hour.</value>
     public TimeSpan DisposeTimeout { get; set; } = RegenerationDefaults.DisposeTimeout;
 
+    /// <summary>
+    /// Gets or sets how long one attempt of a job may run before the queue cancels it; <see langword="null"/> for no limit.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (an analysis of a long track may legitimately take minutes); when set, it must be greater than 0 and at most 1 day.</value>
+    /// <remarks>
+    /// The attempt's cancellation token fires when the timeout elapses (timed through <see cref="TimeProvider"/>). The attempt then
+    /// counts as a failure with a <see cref="TimeoutException"/> that names the job and the timeout, and is retried per <see cref="Retry"/>
+    /// like any other failure; each attempt gets the whole timeout. The key is freed when the analyzer observes the cancellation:
+    /// the queue never starts a second analysis of a key while the first still runs.
+    /// </remarks>
+    public TimeSpan? JobTimeout { get; set; }
+
     /// <summary>Gets or sets the automatic retry policy of failed jobs.</summary>
     /// <value>The default value is a policy with one attempt (no automatic retry).</value>
     [Required]
@@ -69,4 +81,5 @@ internal static class RegenerationDefaults
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan DisposeTimeoutLimit = TimeSpan.FromHours(1);
     public static readonly TimeSpan DelayLimit = TimeSpan.FromDays(1);
+    public static readonly TimeSpan JobTimeoutLimit = TimeSpan.FromDays(1);
 }

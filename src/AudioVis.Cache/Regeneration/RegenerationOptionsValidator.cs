@@ -9,7 +9,7 @@ internal sealed partial class RegenerationOptionsValidator : IValidateOptions<Re
 }
 
 /// <summary>
-/// The rules DataAnnotations cannot express without reflection: time spans in range (<c>[Range(typeof(TimeSpan), …)]</c>
+/// The rules DataAnnotations cannot express without reflection: time spans (and the optional job timeout) in range (<c>[Range(typeof(TimeSpan), …)]</c>
 /// is not trim-safe) and the backoff's maximum delay not below its base delay.
 /// </summary>
 internal sealed class RegenerationOptionsCrossFieldValidator : IValidateOptions<RegenerationOptions>
@@ -21,6 +21,11 @@ internal sealed class RegenerationOptionsCrossFieldValidator : IValidateOptions<
         if (options.DisposeTimeout < TimeSpan.Zero || options.DisposeTimeout > RegenerationDefaults.DisposeTimeoutLimit)
         {
             builder.AddError($"RegenerationOptions.DisposeTimeout ({options.DisposeTimeout}) must be between 00:00:00 and {RegenerationDefaults.DisposeTimeoutLimit}.");
+        }
+
+        if (options.JobTimeout is { } jobTimeout && (jobTimeout <= TimeSpan.Zero || jobTimeout > RegenerationDefaults.JobTimeoutLimit))
+        {
+            builder.AddError($"RegenerationOptions.JobTimeout ({jobTimeout}) must be greater than 00:00:00 and at most {RegenerationDefaults.JobTimeoutLimit}, or null for none.");
         }
 
         if (options.Retry is { } retry)

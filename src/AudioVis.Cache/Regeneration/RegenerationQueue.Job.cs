@@ -21,7 +21,8 @@ internal sealed partial class RegenerationQueue
     /// <summary>The jobs of one {track, profile}: a FIFO, the running job, and whether the dispatcher holds the key.</summary>
     private sealed class KeyQueue(CacheKey key)
     {
-        // An intrusive linked list through Job.Next: enqueueing allocates nothing.
+        // An intrusive doubly linked list through Job.Next and Job.Previous: enqueueing allocates nothing, and a cancelled
+        // job leaves at once (cancelled waits must not pile up behind a paused or busy key).
         private Job? _head;
         private Job? _last;
 
@@ -44,6 +45,7 @@ internal sealed partial class RegenerationQueue
         public void Enqueue(Job job)
         {
             job.Next = null;
+            job.Previous = _last;
             if (_last is null)
             {
                 _head = job;
@@ -54,6 +56,36 @@ internal sealed partial class RegenerationQueue
             }
 
             _last = job;
+        }
+
+        /// <summary>Takes a job out of the FIFO; nothing when it is not in it (running, waiting for its retry, or parked).</summary>
+        public void Remove(Job job)
+        {
+            if (job.Previous is null && !ReferenceEquals(_head, job))
+            {
+                return;
+            }
+
+            if (job.Previous is { } previous)
+            {
+                previous.Next = job.Next;
+            }
+            else
+            {
+                _head = job.Next;
+            }
+
+            if (job.Next is { } next)
+            {
+                next.Previous = job.Previous;
+            }
+            else
+            {
+                _last = job.Previous;
+            }
+
+            job.Next = null;
+            job.Previous = null;
         }
 
         public bool HasWork()
@@ -91,6 +123,10 @@ internal sealed partial class RegenerationQueue
             if (_head is null)
             {
                 _last = null;
+            }
+            else
+            {
+                _head.Previous = null;
             }
 
             return job;
@@ -194,6 +230,9 @@ internal sealed partial class RegenerationQueue
         /// <summary>The next job in its key's FIFO.</summary>
         public Job? Next { get; set; }
 
+        /// <summary>The previous job in its key's FIFO.</summary>
+        public Job? Previous { get; set; }
+
         public JobState State { get; set; }
 
         public bool HasRun { get; set; }
@@ -222,6 +261,12 @@ internal sealed partial class RegenerationQueue
         public int LiveRequesters { get; set; }
 
         public CancellationTokenSource? Cancellation { get; set; }
+
+        /// <summary>Fires <see cref="RegenerationOptions.JobTimeout"/> after the current attempt started; null without a timeout.</summary>
+        public ITimer? AttemptTimer { get; set; }
+
+        /// <summary>The current attempt was cancelled by <see cref="RegenerationOptions.JobTimeout"/> (and nobody cancelled the job since).</summary>
+        public bool TimedOut { get; set; }
 
         public IReadOnlyList<DescriptorId> Descriptors => _descriptors;
 
@@ -258,6 +303,22 @@ internal sealed partial class RegenerationQueue
             }
 
             LiveRequesters++;
+        }
+
+        /// <summary>A requester stopped waiting: the job forgets it (under the queue lock), so cancelled waits do not pile up on a long job.</summary>
+        public void RemoveRequester(Requester requester)
+        {
+            if (ReferenceEquals(_firstRequester, requester))
+            {
+                _firstRequester = null;
+            }
+            else if (_moreRequesters is { } more && more.LastIndexOf(requester) is var index and >= 0)
+            {
+                // From the end: the requester that joined last usually leaves first.
+                more.RemoveAt(index);
+            }
+
+            LiveRequesters--;
         }
 
         /// <summary>Completes every requester still waiting with the job's outcome (under the queue lock).</summary>

@@ -738,10 +738,39 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         job.HasRun = true;
         job.Attempt++;
         job.Cancellation = new CancellationTokenSource();
+        job.TimedOut = false;
+        if (_options.JobTimeout is { } timeout)
+        {
+            job.AttemptTimer = _time.CreateTimer(OnAttemptTimedOut, (job, job.Cancellation), timeout, Timeout.InfiniteTimeSpan);
+        }
+
         job.OutagesAtStart = _outages;
         keyQueue.Running = job;
         _running.Add(job);
         return job;
+    }
+
+    /// <summary>The job timeout elapsed: cancels the attempt it was started for, if that attempt still runs.</summary>
+    private void OnAttemptTimedOut(object? state)
+    {
+        var (job, attempt) = ((Job, CancellationTokenSource))state!;
+        lock (_lock)
+        {
+            if (job.State != JobState.Running || !ReferenceEquals(job.Cancellation, attempt) || attempt.IsCancellationRequested)
+            {
+                return;
+            }
+
+            job.TimedOut = true;
+        }
+
+        CancelOutsideLock(attempt);
+    }
+
+    private static void StopAttemptTimerLocked(Job job)
+    {
+        job.AttemptTimer?.Dispose();
+        job.AttemptTimer = null;
     }
 
     private void WakeDispatcherLocked()
@@ -779,8 +808,14 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 lock (_lock)
                 {
                     request = new AnalysisRequest(profile, job.Key.TrackRef, job.Descriptors);
-                    job.ProfileRevision = profile.RevisionHash;
-                    EmitLocked(job, RegenerationStatus.Running);
+
+                    // Disposal may have begun before this work item ran (on a busy thread pool it may even have given up
+                    // waiting and reported the job cancelled): then the job reports no Running after that and never starts.
+                    if (!_disposed)
+                    {
+                        job.ProfileRevision = profile.RevisionHash;
+                        EmitLocked(job, RegenerationStatus.Running);
+                    }
 
                     // A handler of the Running event may have disposed the queue (its cancellation comes once the lock is free).
                     disposing = _disposed;
@@ -824,6 +859,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             Log.WorkerFaulted(_logger, job.Id, ex);
             lock (_lock)
             {
+                StopAttemptTimerLocked(job);
                 _running.Remove(job);
                 if (ReferenceEquals(job.KeyQueue.Running, job))
                 {
@@ -846,6 +882,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         lock (_lock)
         {
             var keyQueue = job.KeyQueue;
+            StopAttemptTimerLocked(job);
             _running.Remove(job);
             if (ReferenceEquals(keyQueue.Running, job))
             {
@@ -864,6 +901,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
                 job.Attempt--;
                 Log.JobNeedsReplacementProfile(_logger, job.Id, job.Key.TrackRef, job.Key.AnalysisProfileId);
                 EmitLocked(job, RegenerationStatus.NeedsReplacementProfile);
+            }
+            else if (job.TimedOut && !_disposed && (cancelled || failure is not null))
+            {
+                // Only the timeout cancelled the attempt: a failure like any other (retried per the policy).
+                OnJobFailedLocked(job, new TimeoutException(
+                    $"Regeneration job {job.Id} ({job.Key}) ran longer than RegenerationOptions.JobTimeout ({_options.JobTimeout}) and was cancelled."));
             }
             else if (cancelled || (failure is not null && (_disposed || job.Cancellation!.IsCancellationRequested)))
             {
@@ -1042,9 +1085,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         switch (job.State)
         {
             case JobState.Running:
+                // An explicit cancellation wins over a timeout that fired first: the job ends cancelled, not retried.
+                job.TimedOut = false;
                 return job.Cancellation;
             case JobState.Waiting or JobState.Parked:
                 var keyQueue = job.KeyQueue;
+                keyQueue.Remove(job);
                 FinishLocked(job, RegenerationStatus.Cancelled, null, null);
                 if (keyQueue.BackoffTimer is { } timer && keyQueue.Retry is null)
                 {
@@ -1071,12 +1117,12 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             }
 
             requester.Done = true;
-            first = LeaveJobLocked(requester.FirstJob!);
+            first = LeaveJobLocked(requester.FirstJob!, requester);
             if (requester.MoreJobs is { } jobs)
             {
                 foreach (var job in jobs)
                 {
-                    if (LeaveJobLocked(job) is { } cts)
+                    if (LeaveJobLocked(job, requester) is { } cts)
                     {
                         (more ??= []).Add(cts);
                     }
@@ -1096,8 +1142,11 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     }
 
     /// <summary>A requester stopped waiting: the job is cancelled when it was the last one waiting.</summary>
-    private CancellationTokenSource? LeaveJobLocked(Job job) =>
-        --job.LiveRequesters == 0 && job.State != JobState.Final ? CancelJobLocked(job) : null;
+    private CancellationTokenSource? LeaveJobLocked(Job job, Requester requester)
+    {
+        job.RemoveRequester(requester);
+        return job.LiveRequesters == 0 && job.State != JobState.Final ? CancelJobLocked(job) : null;
+    }
 
     private void CancelOutsideLock(CancellationTokenSource? cancellation)
     {
@@ -1175,6 +1224,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             {
                 if (job.State == JobState.Running)
                 {
+                    StopAttemptTimerLocked(job);
                     running.Add(job.Cancellation!);
                 }
                 else
