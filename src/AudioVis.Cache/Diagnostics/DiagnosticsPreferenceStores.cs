@@ -8,7 +8,8 @@ namespace AudioVis.Cache.Diagnostics;
 
 /// <summary>
 /// The default <see cref="IDiagnosticsPreferenceStore"/>: one small JSON file (<c>{"format":1,"sortBy":"Status",
-/// "descending":false,"shownStatuses":["Failed"]}</c>), written atomically. A file that cannot be read or parsed gives the
+/// "descending":false,"shownStatuses":["Failed"]}</c>), written atomically. A file that cannot be read or parsed, or that holds a
+/// value out of range (an undefined sort key or status, a null list), gives the
 /// defaults and warning 4001 naming the file and the problem; it is replaced by the next save.
 /// </summary>
 internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<JsonFileDiagnosticsPreferenceStore> logger) : IDiagnosticsPreferenceStore
@@ -34,13 +35,13 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
             await using (stream.ConfigureAwait(false))
             {
                 var document = await JsonSerializer.DeserializeAsync(stream, PreferencesJsonContext.Default.PreferencesDocument, cancellationToken).ConfigureAwait(false);
-                if (document is null || document.Format != 1)
+                if (FindProblem(document) is { } problem)
                 {
-                    Log.PreferencesIgnored(logger, FilePath, document is null ? "the file is empty" : $"format {document.Format} is not 1");
+                    Log.PreferencesIgnored(logger, FilePath, problem);
                     return DiagnosticsPreferences.Default;
                 }
 
-                return new DiagnosticsPreferences { SortBy = document.SortBy, Descending = document.Descending, ShownStatuses = document.ShownStatuses };
+                return new DiagnosticsPreferences { SortBy = document!.SortBy, Descending = document.Descending, ShownStatuses = document.ShownStatuses };
             }
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -49,6 +50,17 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
             return DiagnosticsPreferences.Default;
         }
     }
+
+    // The JSON enum converter also takes numbers ("sortBy": 7) and comma lists ("LastAnalyzedAt, Status"), and a list may be
+    // null: such values are not used.
+    private static string? FindProblem(PreferencesDocument? document) => document switch
+    {
+        null => "the file is empty",
+        { Format: not 1 } => $"format {document.Format} is not 1",
+        _ when !Enum.IsDefined(document.SortBy) => $"sortBy {document.SortBy} is not a {nameof(DiagnosticsSortKey)}",
+        { ShownStatuses: null } => "shownStatuses is null",
+        _ => document.ShownStatuses.Where(s => !Enum.IsDefined(s)).Select(s => $"shownStatuses holds {s}, not a {nameof(DiagnosticsStatus)}").FirstOrDefault(),
+    };
 
     public async ValueTask SaveAsync(DiagnosticsPreferences preferences, CancellationToken cancellationToken = default)
     {
