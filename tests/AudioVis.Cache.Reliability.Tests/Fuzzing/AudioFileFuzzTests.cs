@@ -22,7 +22,7 @@ public sealed class AudioFileFuzzTests
 
     [Test]
     public void Wav_Damaged_DecodesOrThrowsADocumentedErrorNamingTheFile() =>
-        Fuzz("WAV", ".wav", 2_000, FloatStereoWav(), Pcm(new WaveFormat(8_000, 16, 1), 400), Pcm(new WaveFormat(8_000, 24, 2), 100));
+        Fuzz("WAV", ".wav", 3_000, FloatStereoWav(), Pcm(new WaveFormat(8_000, 16, 1), 400), Pcm(new WaveFormat(8_000, 24, 2), 100));
 
     [Test]
     public void Mp3_Damaged_DecodesOrThrowsADocumentedErrorNamingTheFile() =>
@@ -30,7 +30,7 @@ public sealed class AudioFileFuzzTests
 
     [Test]
     public void Ogg_Damaged_DecodesOrThrowsADocumentedErrorNamingTheFile() =>
-        Fuzz("Ogg Vorbis", ".ogg", 500, Fixture("sine-440-660.ogg"));
+        Fuzz("Ogg Vorbis", ".ogg", 1_000, Fixture("sine-440-660.ogg"));
 
     /// <summary>Opens the file and reads it once; a full pass returns exactly FrameCount frames.</summary>
     private static void ReadWhole(string path)

@@ -62,7 +62,7 @@ public sealed class PreferenceAndManifestFuzzTests
             },
             [],
             c => c.Scene,
-            fast: 300,
+            fast: 1_000,
             print: c => new FuzzFile(c.Bytes, c.Scene).Print());
     }
 

@@ -27,7 +27,7 @@ public sealed class SceneFileFuzzTests
             }),
             [typeof(CliInputException)],
             file => file.Name,
-            fast: 2_000,
+            fast: 3_000,
             print: file => file.Print());
     }
 }
