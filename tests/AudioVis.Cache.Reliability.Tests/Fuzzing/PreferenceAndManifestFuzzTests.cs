@@ -62,7 +62,7 @@ public sealed class PreferenceAndManifestFuzzTests
             },
             [],
             c => c.Scene,
-            fast: 1_000,
+            fast: 500,
             print: c => new FuzzFile(c.Bytes, c.Scene).Print());
     }
 
