@@ -122,6 +122,12 @@ internal static class SceneLoader
                     Fail($"{at}.id", "a track id must not be empty");
                 }
 
+                if (track.Path.Contains('\0', StringComparison.Ordinal))
+                {
+                    // Path.GetFullPath would throw ArgumentException.
+                    Fail($"{at}.path", $"'{track.Path.Replace("\0", "\\0", StringComparison.Ordinal)}' holds a NUL character (\\0), which no path may hold");
+                }
+
                 if (Path.IsPathRooted(track.Path))
                 {
                     Fail($"{at}.path", $"'{track.Path}' is absolute; audio paths are relative to the scene file");

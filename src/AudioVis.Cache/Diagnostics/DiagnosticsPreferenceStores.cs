@@ -8,8 +8,9 @@ namespace AudioVis.Cache.Diagnostics;
 
 /// <summary>
 /// The default <see cref="IDiagnosticsPreferenceStore"/>: one small JSON file (<c>{"format":1,"sortBy":"Status",
-/// "descending":false,"shownStatuses":["Failed"]}</c>), written atomically. A file that cannot be read or parsed, or holds a
-/// value out of range (an enum number no member has, a null list), gives the defaults and warning 4001 naming the file and the problem; it is replaced by the next save.
+/// "descending":false,"shownStatuses":["Failed"]}</c>), written atomically. A file that cannot be read or parsed, or that holds a
+/// value out of range (an undefined sort key or status, a null list), gives the
+/// defaults and warning 4001 naming the file and the problem; it is replaced by the next save.
 /// </summary>
 internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<JsonFileDiagnosticsPreferenceStore> logger) : IDiagnosticsPreferenceStore
 {
@@ -37,19 +38,13 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
             await using (stream.ConfigureAwait(false))
             {
                 var document = await JsonSerializer.DeserializeAsync(stream, PreferencesJsonContext.Default.PreferencesDocument, cancellationToken).ConfigureAwait(false);
-                if (document is null || document.Format != 1)
-                {
-                    Log.PreferencesIgnored(logger, FilePath, document is null ? "the file is empty" : $"format {document.Format} is not 1");
-                    return DiagnosticsPreferences.Default;
-                }
-
-                if (FindInvalidValue(document) is { } problem)
+                if (FindProblem(document) is { } problem)
                 {
                     Log.PreferencesIgnored(logger, FilePath, problem);
                     return DiagnosticsPreferences.Default;
                 }
 
-                return new DiagnosticsPreferences { SortBy = document.SortBy, Descending = document.Descending, ShownStatuses = document.ShownStatuses };
+                return new DiagnosticsPreferences { SortBy = document!.SortBy, Descending = document.Descending, ShownStatuses = document.ShownStatuses };
             }
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -59,29 +54,16 @@ internal sealed class JsonFileDiagnosticsPreferenceStore(string path, ILogger<Js
         }
     }
 
-    // JSON gives enums as numbers too (any number) and lists as null; neither may reach the panel.
-    private static string? FindInvalidValue(PreferencesDocument document)
+    // The JSON enum converter also takes numbers ("sortBy": 7) and comma lists ("LastAnalyzedAt, Status"), and a list may be
+    // null: such values are not used.
+    private static string? FindProblem(PreferencesDocument? document) => document switch
     {
-        if (!Enum.IsDefined(document.SortBy))
-        {
-            return $"sortBy {(int)document.SortBy} is not a sort key";
-        }
-
-        if (document.ShownStatuses is null)
-        {
-            return "shownStatuses is null";
-        }
-
-        foreach (var status in document.ShownStatuses)
-        {
-            if (!Enum.IsDefined(status))
-            {
-                return $"shownStatuses holds {(int)status}, which is not a status";
-            }
-        }
-
-        return null;
-    }
+        null => "the file is empty",
+        { Format: not 1 } => $"format {document.Format} is not 1",
+        _ when !Enum.IsDefined(document.SortBy) => $"sortBy {document.SortBy} is not a {nameof(DiagnosticsSortKey)}",
+        { ShownStatuses: null } => "shownStatuses is null",
+        _ => document.ShownStatuses.Where(s => !Enum.IsDefined(s)).Select(s => $"shownStatuses holds {s}, not a {nameof(DiagnosticsStatus)}").FirstOrDefault(),
+    };
 
     public async ValueTask SaveAsync(DiagnosticsPreferences preferences, CancellationToken cancellationToken = default)
     {

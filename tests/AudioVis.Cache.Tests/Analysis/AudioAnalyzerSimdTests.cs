@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using AudioVis.Cache.FeatureCheck;
 
 namespace AudioVis.Cache.Tests.Analysis;
@@ -72,43 +70,6 @@ public sealed class AudioAnalyzerSimdTests
     }
 
     /// <summary>Runs AudioVis.Cache.FeatureCheck with the given DOTNET_Enable* variables (<c>A=0;B=0</c>) and arguments.</summary>
-    internal static (int ExitCode, string Output) RunFeatureCheck(string variables, params string[] arguments)
-    {
-        var path = typeof(AudioAnalyzerSimdTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "FeatureCheckPath").Value!;
-        Assert.That(File.Exists(path), Is.True, $"FeatureCheck not built at {path}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(path);
-        foreach (var argument in arguments is [] ? ["analyzer-golden"] : arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var assignment in variables.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = assignment.Split('=');
-            start.Environment[parts[0]] = parts[1];
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill();
-            Assert.Fail("FeatureCheck did not finish within two minutes.");
-        }
-
-        return (process.ExitCode, output + error.Result);
-    }
+    internal static (int ExitCode, string Output) RunFeatureCheck(string variables, params string[] arguments) =>
+        FeatureCheckProcess.Run(typeof(AudioAnalyzerSimdTests).Assembly, variables, keepInheritedSwitches: false, arguments is [] ? ["analyzer-golden"] : arguments);
 }

@@ -69,6 +69,7 @@ internal sealed class OggVorbisAudioSource : AudioSourceBase
 
     protected override void DisposeCore() => _decoder.Dispose();
 
-    // ClipSamples is off so the decoded values are exactly the decoder's output, clamped by no one.
-    private static VorbisReader CreateDecoder(Stream stream) => new(stream, closeOnDispose: true) { ClipSamples = false };
+    // ClipSamples is off so the decoded values are exactly the decoder's output, clamped by no one. The guard ends
+    // NVorbis's endless reads at the end of some damaged files.
+    private static VorbisReader CreateDecoder(Stream stream) => new(new EndOfStreamGuardStream(stream), closeOnDispose: true) { ClipSamples = false };
 }

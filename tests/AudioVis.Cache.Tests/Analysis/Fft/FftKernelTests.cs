@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Reflection;
 using AudioVis.Cache.Analysis.Fft;
+using AudioVis.Cache.FeatureCheck;
 
 namespace AudioVis.Cache.Tests.Analysis.Fft;
 
@@ -48,37 +47,8 @@ public sealed class FftKernelTests
         });
     }
 
-    private static (int ExitCode, string Output) RunFeatureCheck(string variables)
-    {
-        var path = typeof(FftKernelTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "FeatureCheckPath").Value!;
-        Assert.That(File.Exists(path), Is.True, $"FeatureCheck not built at {path}");
-
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(path);
-
-        // Inherited DOTNET_Enable* settings stay: they limit this process and the child alike, so the expected path
-        // (the narrower of the cap and this process's choice) still holds.
-        foreach (var assignment in variables.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = assignment.Split('=');
-            start.Environment[parts[0]] = parts[1];
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill();
-            Assert.Fail("FeatureCheck did not finish within two minutes.");
-        }
-
-        return (process.ExitCode, output + error.Result);
-    }
+    // Inherited DOTNET_Enable* settings stay: they limit this process and the child alike, so the expected path
+    // (the narrower of the cap and this process's choice) still holds.
+    private static (int ExitCode, string Output) RunFeatureCheck(string variables) =>
+        FeatureCheckProcess.Run(typeof(FftKernelTests).Assembly, variables, keepInheritedSwitches: true);
 }

@@ -2,7 +2,7 @@ using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Testing;
 
-namespace AudioVis.Cache.Tests.Testing;
+namespace AudioVis.Cache.Reliability.Tests.Conformance;
 
 /// <summary>Creates the store a <see cref="MetadataSuite{TFactory}"/> runs against.</summary>
 internal interface IMetadataStoreFactory

@@ -1,7 +1,7 @@
 using AudioVis.Cache.History;
 using AudioVis.Cache.Testing;
 
-namespace AudioVis.Cache.Tests.Testing;
+namespace AudioVis.Cache.Reliability.Tests.Conformance;
 
 /// <summary>Creates the store a <see cref="HistorySuite{TFactory}"/> runs against.</summary>
 internal interface IHistoryStoreFactory

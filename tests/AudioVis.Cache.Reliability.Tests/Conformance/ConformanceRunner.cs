@@ -2,7 +2,7 @@ using System.Reflection;
 using NUnit.Framework.Interfaces;
 using NUnit.Framework.Internal;
 
-namespace AudioVis.Cache.Tests.Testing;
+namespace AudioVis.Cache.Reliability.Tests.Conformance;
 
 /// <summary>
 /// Runs the [Test] methods of a conformance fixture instance in-process, each inside an isolated NUnit context (so
