@@ -32,7 +32,9 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
     private readonly SubscriberList<string> _changed;
     private readonly SourceFingerprintCache _fingerprints;
     private readonly IDisposable? _intentSubscription;
+    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(1);
     private readonly ITimer? _pollTimer;
+    private ITimer? _orphanSweep;
     private int _pending;
     private int _decodeCount;
     private TaskCompletionSource? _idle;
@@ -192,6 +194,12 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
 
         _intentSubscription?.Dispose();
         _pollTimer?.Dispose();
+        lock (_gate)
+        {
+            _orphanSweep?.Dispose();
+            _orphanSweep = null;
+        }
+
         foreach (var directory in directories)
         {
             directory.Watcher.Dispose();
@@ -218,28 +226,51 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
             if (change.Previous is { } previous && (change.Current is null || !string.Equals(previous.TrackRef, change.Current.TrackRef, StringComparison.Ordinal))
                 && _tracks.TryGetValue(previous.TrackRef, out var old) && old.Elements.Remove(previous.ElementId) && old.Elements.Count == 0)
             {
-                UnwatchLocked(old);
+                // A host reloading its scene retracts every element and publishes them again: the watch (and the track's
+                // known status) outlives an empty element set for up to OrphanGrace, so the reload re-checks nothing.
+                _orphanSweep ??= _time.CreateTimer(static state => ((TrackSourceMonitor)state!).SweepOrphans(), this, OrphanGrace, Timeout.InfiniteTimeSpan);
             }
 
             if (change.Current is { } current)
             {
-                if (!_tracks.TryGetValue(current.TrackRef, out var track))
+                if (_tracks.TryGetValue(current.TrackRef, out var track))
                 {
-                    track = WatchLocked(current.TrackRef);
+                    track.Elements.Add(current.ElementId);
                 }
-
-                track.Elements.Add(current.ElementId);
+                else
+                {
+                    WatchLocked(current.TrackRef, current.ElementId);
+                }
             }
         }
     }
 
     /// <summary>Starts watching a track: cheap, because it runs on the publisher's (render) thread; the first check, on a pool thread, finds its file and watches it.</summary>
-    private TrackWatch WatchLocked(string trackRef)
+    private void WatchLocked(string trackRef, string elementId)
     {
         var track = new TrackWatch(trackRef);
+        track.Elements.Add(elementId);
         _tracks.Add(trackRef, track);
         ScheduleLocked(track, TimeSpan.Zero, counted: true, forced: false);
-        return track;
+    }
+
+    /// <summary>Unwatches the tracks no element asked for again since they lost their last one.</summary>
+    private void SweepOrphans()
+    {
+        lock (_gate)
+        {
+            _orphanSweep?.Dispose();
+            _orphanSweep = null;
+            if (_disposed)
+            {
+                return;
+            }
+
+            foreach (var track in _tracks.Values.Where(t => t.Elements.Count == 0).ToArray())
+            {
+                UnwatchLocked(track);
+            }
+        }
     }
 
     /// <summary>On the first check of a track: finds its file and, if files are watched, adds it to its folder's watcher.</summary>
@@ -403,7 +434,8 @@ internal sealed class TrackSourceMonitor : ITrackSourceMonitor, ITrackSourceHash
     /// </summary>
     private void ScheduleLocked(TrackWatch track, TimeSpan delay, bool counted, bool forced)
     {
-        if (_disposed || track.Stop.IsCancellationRequested)
+        // A track without elements waits to be unwatched (or asked for again): nothing checks it meanwhile.
+        if (_disposed || track.Stop.IsCancellationRequested || track.Elements.Count == 0)
         {
             return;
         }

@@ -175,6 +175,55 @@ public sealed class TrackSourceMonitorTests
         });
     }
 
+    // A host reloading its scene retracts every element and publishes them again: the track stays watched, nothing is re-checked.
+    [Test]
+    public async Task SceneReload_RetractAllThenPublishAgain_KeepsTheWatch_ChecksNothingAgain()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        File.WriteAllBytes(Path.Combine(folder.Path, "a.wav"), [1, 2, 3]);
+        using var harness = new Harness(folder.Path);
+        harness.Publish("e1", "a.wav");
+        harness.Publish("e2", "a.wav");
+        await harness.Monitor.WhenIdleAsync();
+        var status = harness.Monitor.GetStatus("a.wav");
+
+        harness.Bus.Retract("e1");
+        harness.Bus.Retract("e2");
+        harness.Publish("e1", "a.wav");
+        harness.Publish("e2", "a.wav");
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await harness.Monitor.WhenIdleAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Resolver.TokenRequests, Is.EqualTo(1), "the reload fingerprinted nothing again");
+            Assert.That(harness.Monitor.DecodeCount, Is.EqualTo(1));
+            Assert.That(harness.Monitor.WatchedTracks, Is.EqualTo(new[] { "a.wav" }));
+            Assert.That(harness.Monitor.GetStatus("a.wav"), Is.EqualTo(status));
+        });
+    }
+
+    [Test]
+    public async Task TrackWithoutElements_IsUnwatchedOnceTheGraceHasPassed()
+    {
+        using var folder = new AudioAnalyzerTests.TempFolder();
+        File.WriteAllBytes(Path.Combine(folder.Path, "a.wav"), [1, 2, 3]);
+        using var harness = new Harness(folder.Path);
+        harness.Publish("e", "a.wav");
+        await harness.Monitor.WhenIdleAsync();
+
+        harness.Bus.Retract("e");
+        var during = harness.Monitor.WatchedTracks.ToArray();
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(during, Is.EqualTo(new[] { "a.wav" }), "kept for the grace (a reload may follow)");
+            Assert.That(harness.Monitor.WatchedTracks, Is.Empty);
+            Assert.That(harness.Monitor.WatchedDirectoryCount, Is.Zero);
+        });
+    }
+
     [Test]
     public async Task ResolverWithoutChangeTokens_IsHashedOnlyWhenTheHostSaysItChanged()
     {

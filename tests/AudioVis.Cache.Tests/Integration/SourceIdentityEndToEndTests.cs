@@ -176,6 +176,13 @@ public sealed class SourceIdentityEndToEndTests
         var watchedWithOne = monitor.WatchedTracks.Count;
         bus.Retract("b");
 
+        // Unwatched once a second has passed without an element asking for the track again (a scene reload keeps it).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (monitor.WatchedTracks.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Multiple(() =>
         {
             Assert.That(watchedWithTwo, Is.EqualTo(1));
