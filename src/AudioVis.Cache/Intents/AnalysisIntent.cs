@@ -35,11 +35,16 @@ public sealed class AnalysisIntent : IEquatable<AnalysisIntent>
     /// <exception cref="ArgumentException">An argument is empty or malformed; the message names it.</exception>
     /// <exception cref="DuplicateDescriptorException">A descriptor is listed twice.</exception>
     public AnalysisIntent(string elementId, string trackRef, string analysisProfileId, IEnumerable<DescriptorId> descriptors, DateTimeOffset requestedAt)
+        : this(elementId, trackRef, analysisProfileId, (descriptors ?? throw new ArgumentNullException(nameof(descriptors))).ToArray(), requestedAt)
     {
+    }
+
+    /// <summary>Takes <paramref name="descriptors"/> as its own (it is sorted in place), so <see cref="Create"/> copies nothing.</summary>
+    private AnalysisIntent(string elementId, string trackRef, string analysisProfileId, DescriptorId[] descriptors, DateTimeOffset requestedAt)
+    {
+        var sorted = descriptors;
         ElementId = Guard.ElementId(elementId);
         Key = new CacheKey(trackRef, analysisProfileId);
-        ArgumentNullException.ThrowIfNull(descriptors);
-        var sorted = descriptors.ToArray();
         if (sorted.Length == 0)
         {
             throw new ArgumentException($"The analysis intent of element '{elementId}' must list at least one descriptor; retract the intent instead.", nameof(descriptors));
