@@ -122,6 +122,9 @@ public sealed class AnalysisRegistrationTests
         var outcomes = await Task.WhenAll(tickets.Select(t => t.Completion));
         await scheduler.RunFrameAsync();
         await provider.GetRequiredService<IDiagnosticsPanel>().OpenAsync();
+
+        // History is appended in batches on a background loop: wait for it before reading (this raced in CI once).
+        await ((RegenerationQueue)provider.GetRequiredService<IRegenerationQueue>()).FlushHistoryAsync().WaitAsync(TimeSpan.FromSeconds(20));
         var history = await provider.GetRequiredService<IHistoryStore>().QueryAsync(new HistoryQuery());
 
         Assert.Multiple(() =>
