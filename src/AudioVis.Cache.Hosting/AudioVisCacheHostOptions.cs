@@ -16,6 +16,14 @@ public sealed class AudioVisCacheHostOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool StartRegenerationQueue { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the hosted service sweeps the feature store's temporary files when it starts
+    /// (<c>ICacheMaintenance.SweepTempFilesAsync</c>, before the first frame): those of writers of this machine that crashed
+    /// go at once, other machines' on a shared folder once older than <c>AudioVisCacheOptions.TempFileMaxAge</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SweepTempFilesAtStart { get; set; } = true;
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it and its value.</exception>
     public void Validate()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.History;
 using AudioVis.Cache.Profiles;
@@ -12,7 +13,8 @@ namespace AudioVis.Cache.Reliability.ChildProcess;
 /// <c>regenerate &lt;audioRoot&gt; &lt;featureRoot&gt;</c> regenerates the track's descriptors (real analyzer, SQLite
 /// metadata and history, file feature store) and appends a history entry of its own, over and over until it is killed.
 /// It prints <c>READY</c> once the stores are open and <c>ACK &lt;id&gt;</c> once each of its history appends has returned.
-/// Prints <c>FAIL ...</c> and exits 1 on any error.
+/// Prints <c>FAIL ...</c> and exits 1 on any error. The shared-folder commands (<c>shared-writer</c>, <c>shared-hold</c>)
+/// are described in <see cref="SharedFolderCommands"/>.
 /// </summary>
 internal static class Program
 {
@@ -31,6 +33,9 @@ internal static class Program
             return args switch
             {
                 ["regenerate", var audio, var features] => await RegenerateForeverAsync(audio, features).ConfigureAwait(false),
+                ["shared-writer", var folder, var seed, var count] =>
+                    await SharedFolderCommands.WriteAsync(folder, int.Parse(seed, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture)).ConfigureAwait(false),
+                ["shared-hold", var folder, var seed] => await SharedFolderCommands.HoldAsync(folder, int.Parse(seed, CultureInfo.InvariantCulture)).ConfigureAwait(false),
                 _ => Fail($"unknown command: {string.Join(' ', args)}"),
             };
         }

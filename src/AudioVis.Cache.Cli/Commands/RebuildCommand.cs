@@ -18,6 +18,11 @@ internal sealed class RebuildCommand(CliContext context) : SceneCommand<SceneSet
         var report = await session.Maintenance.RebuildMetadataAsync(cancellationToken).ConfigureAwait(false);
         Context.Console.MarkupLineInterpolated(
             $"Rebuilt the metadata from the blobs: {report.BlobsScanned} blobs scanned, {report.RecordsWritten} records written, {report.RecordsRemoved} removed, {report.Keys.Count} track · profile groups.");
+        if (report.TempFiles.Removed > 0)
+        {
+            Context.Console.MarkupLineInterpolated($"Removed {report.TempFiles.Removed} temporary files left by writers that ended mid-write.");
+        }
+
         foreach (var blob in report.QuarantinedBlobs)
         {
             Context.Console.MarkupLineInterpolated($"[red]Quarantined[/] {blob}");

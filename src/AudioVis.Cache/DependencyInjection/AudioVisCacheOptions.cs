@@ -29,6 +29,22 @@ public sealed class AudioVisCacheOptions
     public string? FeatureCacheRoot { get; set; }
 
     /// <summary>
+    /// Gets or sets how old (since its last write) a temporary file in <see cref="FeatureCacheRoot"/> must be before
+    /// <see cref="Storage.ICacheMaintenance.SweepTempFilesAsync"/> removes it when it cannot tell that its writer has ended:
+    /// another machine's file on a shared folder, or one of an older library version. A file of this machine whose process
+    /// no longer runs is removed at once, whatever its age. A writer appends at least every 64 KiB, so a running writer's
+    /// file is never this old; the margin also covers clock skew between the machines and the file server.
+    /// </summary>
+    /// <value>The default value is 24 hours; at least 1 minute.</value>
+    public TimeSpan TempFileMaxAge { get; set; } = DefaultTempFileMaxAge;
+
+    /// <summary>The default <see cref="TempFileMaxAge"/>: 24 hours.</summary>
+    public static readonly TimeSpan DefaultTempFileMaxAge = TimeSpan.FromHours(24);
+
+    /// <summary>The smallest <see cref="TempFileMaxAge"/>: 1 minute.</summary>
+    public static readonly TimeSpan MinTempFileMaxAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Gets or sets the folder export manifests are written under (<see cref="History.IExportManifestWriter"/>): the
     /// manifest of scene <c>s</c> is <c>&lt;ExportsRoot&gt;/s/analysis-history.json</c>. A relative folder is relative to
     /// the current directory at start-up.

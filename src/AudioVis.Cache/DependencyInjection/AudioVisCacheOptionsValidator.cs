@@ -41,6 +41,11 @@ internal sealed class AudioVisCacheOptionsValidator : IValidateOptions<AudioVisC
             errors.Add($"AudioVisCacheOptions.AnalysisMemoryBudgetBytes is {options.AnalysisMemoryBudgetBytes}; it must be at least {Analysis.AnalysisMemory.MinBudgetBytes} (1 MiB).");
         }
 
+        if (options.TempFileMaxAge < AudioVisCacheOptions.MinTempFileMaxAge)
+        {
+            errors.Add($"AudioVisCacheOptions.TempFileMaxAge is {options.TempFileMaxAge}; it must be at least {AudioVisCacheOptions.MinTempFileMaxAge} (a shorter age could remove a running writer's file on another machine).");
+        }
+
         CheckFolder(options.AudioRoot, nameof(AudioVisCacheOptions.AudioRoot), errors);
         CheckFolder(options.FeatureCacheRoot, nameof(AudioVisCacheOptions.FeatureCacheRoot), errors);
         CheckFolder(options.ExportsRoot, nameof(AudioVisCacheOptions.ExportsRoot), errors);

@@ -118,6 +118,7 @@ public static class AudioVisCacheServiceCollectionExtensions
         services.TryAddSingleton<ICacheMaintenance>(sp =>
         {
             var maintenance = ActivatorUtilities.CreateInstance<CacheMaintenance>(sp);
+            maintenance.TempFileMaxAge = sp.GetRequiredService<IOptions<AudioVisCacheOptions>>().Value.TempFileMaxAge;
             maintenance.SubscribeKeyChanged(sp.GetRequiredService<IDiffScheduler>().Invalidate);
             return maintenance;
         });

@@ -5,8 +5,9 @@ namespace AudioVis.Cache.Internal;
 /// then renamed over the target. A failure or cancellation deletes the temporary file and leaves the old file intact.
 /// </summary>
 /// <remarks>
-/// Feature blobs, export manifests and preference files are written this way. A crash may leave a
-/// <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> file behind; readers ignore it.
+/// Feature blobs, export manifests and preference files are written this way. The temporary file is named
+/// <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c> (<see cref="TempFileNames"/>), unique per machine and process
+/// on a shared folder. A crash may leave it behind; readers ignore it and <see cref="TempFileSweeper"/> removes it.
 /// </remarks>
 internal static class AtomicFile
 {
@@ -25,7 +26,7 @@ internal static class AtomicFile
         Action<string>? beforeCommit = null)
     {
         var directory = Path.GetDirectoryName(path)!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(directory, TempFileNames.Create(Path.GetFileName(path)));
         try
         {
             var file = new FileStream(temp, new FileStreamOptions
@@ -67,7 +68,7 @@ internal static class AtomicFile
     public static Pending Begin(string path, Func<Stream, Stream>? streamWrapper = null, Action<string>? beforeCommit = null)
     {
         var directory = Path.GetDirectoryName(path)!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(directory, TempFileNames.Create(Path.GetFileName(path)));
         var file = new FileStream(temp, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

@@ -53,12 +53,33 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
         _logger = logger;
     }
 
+    /// <summary>Gets or sets how old another machine's temporary file must be before a sweep removes it (<see cref="DependencyInjection.AudioVisCacheOptions.TempFileMaxAge"/>).</summary>
+    internal TimeSpan TempFileMaxAge { get; set; } = DependencyInjection.AudioVisCacheOptions.DefaultTempFileMaxAge;
+
+    /// <inheritdoc/>
+    public async ValueTask<TempFileSweepReport> SweepTempFilesAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var sweep = _features is HealthReportingFeatureStore reporting ? reporting.Inner as ITempFileSweep : _features as ITempFileSweep;
+        if (sweep is null)
+        {
+            return TempFileSweepReport.Empty;
+        }
+
+        var report = await sweep.SweepTempFilesAsync(_timeProvider.GetUtcNow(), TempFileMaxAge, cancellationToken).ConfigureAwait(false);
+        Log.TempFilesSwept(_logger, report.Removed, report.RemovedOfEndedProcesses, report.RemovedByAge, TempFileMaxAge, report.Kept);
+        return report;
+    }
+
     /// <inheritdoc/>
     public async ValueTask<CacheRebuildReport> RebuildMetadataAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Log.RebuildStarted(_logger);
         var rebuildTime = _timeProvider.GetUtcNow();
+
+        // 0. Temporary files of ended writers: the scan walks the same folders, and they are never blobs.
+        var tempFiles = await SweepTempFilesAsync(cancellationToken).ConfigureAwait(false);
 
         // 1. Scan: every blob verified; corrupt ones moved aside at once, valid headers grouped by key.
         var scanned = 0;
@@ -112,7 +133,7 @@ internal sealed partial class CacheMaintenance : ICacheMaintenance
         CacheKey[] withBlobs = [.. blobs.Keys];
         Array.Sort(withBlobs);
         Log.RebuildCompleted(_logger, scanned, withBlobs.Length, written, removed, quarantined.Count);
-        return new CacheRebuildReport(scanned, written, removed, withBlobs, quarantined);
+        return new CacheRebuildReport(scanned, written, removed, withBlobs, quarantined) { TempFiles = tempFiles };
     }
 
     /// <inheritdoc/>

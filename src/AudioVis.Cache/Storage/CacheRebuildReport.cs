@@ -45,6 +45,10 @@ public sealed class CacheRebuildReport
     /// <summary>Gets the corrupt blobs found, in scan order; none of them became a record.</summary>
     public IReadOnlyList<QuarantinedFeatureBlob> QuarantinedBlobs { get; }
 
+    /// <summary>Gets what the sweep of temporary files that ran before the scan removed (<see cref="ICacheMaintenance.SweepTempFilesAsync"/>).</summary>
+    /// <value>The default value is <see cref="TempFileSweepReport.Empty"/>.</value>
+    public TempFileSweepReport TempFiles { get; init; } = TempFileSweepReport.Empty;
+
     /// <summary>Returns the counts as one line.</summary>
     /// <returns>The report as text.</returns>
     public override string ToString() =>

@@ -57,6 +57,21 @@ public interface ICacheMaintenance
     ValueTask<int> ScrubAsync(int maxBlobs, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Removes the temporary files that writers which ended mid-write (a crash, a SIGKILL) left in the feature store's folder:
+    /// at once those of this machine whose process no longer runs; those of other machines sharing the folder, and of older
+    /// library versions, once older than <c>AudioVisCacheOptions.TempFileMaxAge</c>. Never a file of this process, nor a
+    /// younger file of a process that may still run. <see cref="RebuildMetadataAsync"/> sweeps first too.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the sweep between files; files removed so far stay removed.</param>
+    /// <returns>How many temporary files were removed, and why, and how many were kept.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Reads names and last write times only (no blob is opened), so it is cheap enough for start-up. Stores other than the
+    /// file system's keep no temporary files: the report is then empty. See docs/feature-blobs.md, "Shared folders".
+    /// </remarks>
+    ValueTask<TempFileSweepReport> SweepTempFilesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The diagnostics panel's "Dismiss": deletes the record and the feature blob of one extraneous descriptor (cached,
     /// but requested by no element) and nothing else, and records a <c>dismissed</c> entry in the <see cref="History.IHistoryStore"/>.
     /// </summary>

@@ -116,6 +116,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Checked the feature blobs of {Blobs} record(s): {Unusable} missing or malformed.")]
     public static partial void BlobsVerified(ILogger logger, int blobs, int unusable);
 
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Information, Message = "Swept the temporary files of the feature store: {Removed} removed ({EndedProcesses} of ended processes, {ByAge} older than {MaxAge}), {Kept} kept.")]
+    public static partial void TempFilesSwept(ILogger logger, int removed, int endedProcesses, int byAge, TimeSpan maxAge, int kept);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Dismissed extraneous descriptor {Descriptor} of {TrackRef} / {AnalysisProfileId}: its record and feature blob were deleted.")]
     public static partial void DescriptorDismissed(ILogger logger, string descriptor, string trackRef, string analysisProfileId);
 }

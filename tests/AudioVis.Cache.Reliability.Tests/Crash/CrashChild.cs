@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
-
 namespace AudioVis.Cache.Reliability.Tests.Crash;
 
 /// <summary>
@@ -9,105 +6,29 @@ namespace AudioVis.Cache.Reliability.Tests.Crash;
 /// </summary>
 internal sealed class CrashChild : IDisposable
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<Guid> _acknowledged = [];
-    private readonly List<string> _failures = [];
-    private readonly Task _reading;
+    private readonly ChildProcessLines _child;
 
-    private CrashChild(Process process)
+    private CrashChild(ChildProcessLines child)
     {
-        _process = process;
-        _reading = ReadAsync();
-        _ = DrainErrorsAsync();
+        _child = child;
+        Ready = child.WaitForLineAsync(l => l == "READY");
     }
 
     /// <summary>Completes when the child has opened its stores; faults when it ends before that.</summary>
-    public Task Ready => _ready.Task;
+    public Task Ready { get; }
 
     /// <summary>Gets the history entries the child acknowledged (complete once <see cref="KillAsync"/> has returned).</summary>
-    public IReadOnlyList<Guid> Acknowledged => _acknowledged;
+    public IReadOnlyList<Guid> Acknowledged =>
+        [.. _child.Lines.Where(l => l.StartsWith("ACK ", StringComparison.Ordinal)).Select(l => Guid.Parse(l.AsSpan(4)))];
 
-    /// <summary>Gets the <c>FAIL</c> lines the child printed.</summary>
-    public IReadOnlyList<string> Failures
-    {
-        get
-        {
-            lock (_failures)
-            {
-                return [.. _failures];
-            }
-        }
-    }
+    /// <summary>Gets the <c>FAIL</c> lines the child printed, and its stderr lines.</summary>
+    public IReadOnlyList<string> Failures =>
+        [.. _child.Lines.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)), .. _child.Errors.Select(e => "stderr: " + e)];
 
-    public static CrashChild Start(string audioRoot, string featureRoot)
-    {
-        var path = typeof(CrashChild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ChildProcessPath").Value!;
-        Assert.That(File.Exists(path), Is.True, $"the child-process helper is not built at {path}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { path, "regenerate", audioRoot, featureRoot })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return new CrashChild(Process.Start(start)!);
-    }
+    public static CrashChild Start(string audioRoot, string featureRoot) => new(ChildProcessLines.Start("regenerate", audioRoot, featureRoot));
 
     /// <summary>Kills the child with SIGKILL and waits until it is gone and its output is read to the end.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill();
-        await _process.WaitForExitAsync().ConfigureAwait(false);
-        await _reading.ConfigureAwait(false);
-    }
+    public Task KillAsync() => _child.KillAsync();
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task ReadAsync()
-    {
-        while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
-        {
-            if (line == "READY")
-            {
-                _ready.TrySetResult();
-            }
-            else if (line.StartsWith("ACK ", StringComparison.Ordinal))
-            {
-                _acknowledged.Add(Guid.Parse(line.AsSpan(4)));
-            }
-            else if (line.StartsWith("FAIL", StringComparison.Ordinal))
-            {
-                lock (_failures)
-                {
-                    _failures.Add(line);
-                }
-            }
-        }
-
-        _ready.TrySetException(new InvalidOperationException("the child process ended before it was ready: " + string.Join(Environment.NewLine, Failures)));
-    }
-
-    private async Task DrainErrorsAsync()
-    {
-        while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-        {
-            lock (_failures)
-            {
-                _failures.Add("stderr: " + line);
-            }
-        }
-    }
+    public void Dispose() => _child.Dispose();
 }

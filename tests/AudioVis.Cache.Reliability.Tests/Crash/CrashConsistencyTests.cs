@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
+using AudioVis.Cache.Storage.Features;
 
 namespace AudioVis.Cache.Reliability.Tests.Crash;
 
@@ -51,7 +52,12 @@ public sealed class CrashConsistencyTests
         }
 
         Assert.That(last!.Records, Is.EqualTo(4), "the child regenerates four descriptors; some run must have completed one");
+
+        // Issue #13: the killed children's temporary files are this machine's, of ended processes: one sweep removes them all.
+        var swept = await new FileSystemFeatureStore(features).SweepTempFilesAsync(DateTimeOffset.UtcNow, TimeSpan.FromHours(24), CancellationToken.None);
+        Assert.That((swept.RemovedOfEndedProcesses, swept.Kept), Is.EqualTo((last.TemporaryFiles, 0)), "the sweep's pid rule removes every temporary file of the killed children");
+        Assert.That(Directory.EnumerateFiles(features, ".*.tmp", SearchOption.AllDirectories), Is.Empty);
         Assert.That(acknowledged, Is.Not.Empty, "no kill landed after an acknowledged append: the test proved nothing");
-        ReliabilityTier.Report($"crash: {kills} SIGKILLs at 0-{MaxKillDelayMilliseconds} ms into the loop (seed {seed}), {acknowledged.Count} acknowledged entries all present, {last.HistoryIds.Count} history entries, {last.Records} records, {last.BlobsVerified} blobs verified after the last kill, at most {temporaryFiles} temporary files left, {clock.Elapsed.TotalSeconds:F1} s");
+        ReliabilityTier.Report($"crash: {kills} SIGKILLs at 0-{MaxKillDelayMilliseconds} ms into the loop (seed {seed}), {acknowledged.Count} acknowledged entries all present, {last.HistoryIds.Count} history entries, {last.Records} records, {last.BlobsVerified} blobs verified after the last kill, at most {temporaryFiles} temporary files left, {swept.RemovedOfEndedProcesses} swept at the end, {clock.Elapsed.TotalSeconds:F1} s");
     }
 }

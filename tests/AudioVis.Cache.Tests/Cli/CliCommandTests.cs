@@ -276,6 +276,26 @@ public sealed class CliCommandTests
     }
 
     [Test]
+    public async Task Rebuild_TempFileOfAnEndedWriter_RemovedAndReported()
+    {
+        await _scene.RunAsync("regenerate", "{scene}", "--all");
+        var blob = Directory.GetFiles(_scene.CacheDirectory, "*.avcf", SearchOption.AllDirectories)[0];
+        using var ended = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        await ended.WaitForExitAsync();
+        var temp = Path.Combine(Path.GetDirectoryName(blob)!, AudioVis.Cache.Internal.TempFileNames.Create(Path.GetFileName(blob), AudioVis.Cache.Internal.TempFileNames.LocalHost, ended.Id));
+        await File.WriteAllTextAsync(temp, "partial");
+
+        var rebuild = await _scene.RunAsync("rebuild", "{scene}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rebuild.ExitCode, Is.Zero, rebuild.ToString());
+            Assert.That(rebuild.Output, Does.Contain("Removed 1 temporary files left by writers that ended mid-write."));
+            Assert.That(temp, Does.Not.Exist);
+        });
+    }
+
+    [Test]
     public async Task CorruptDatabase_OneLineAndExitOne_RebuildSetsItAsideAndRestoresTheCache()
     {
         await _scene.RunAsync("regenerate", "{scene}", "--all");

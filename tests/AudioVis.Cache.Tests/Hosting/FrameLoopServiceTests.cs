@@ -63,4 +63,44 @@ public sealed class FrameLoopServiceTests
             () => provider.GetRequiredService<IOptions<AudioVisCacheHostOptions>>().Value,
             Throws.TypeOf<OptionsValidationException>().With.Message.Contains("AudioVisCacheHostOptions.FrameInterval"));
     }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Start_TempFileOfAnEndedWriter_SweptBeforeTheFirstFrameUnlessSwitchedOff(bool sweep)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "avcache-hosted-sweep-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        using var ended = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        await ended.WaitForExitAsync();
+        var temp = Path.Combine(root, AudioVis.Cache.Internal.TempFileNames.Create("x.avcf", AudioVis.Cache.Internal.TempFileNames.LocalHost, ended.Id));
+        await File.WriteAllTextAsync(temp, "partial");
+        try
+        {
+            await using var services = new TestServices(s =>
+            {
+                s.Configure<AudioVis.Cache.DependencyInjection.AudioVisCacheOptions>(o => o.FeatureCacheRoot = root);
+                s.AddAudioVisCache().AddHostedFrameLoop(o => o.SweepTempFilesAtStart = sweep);
+            });
+            var hosted = services.Get<IEnumerable<IHostedService>>().OfType<FrameLoopService>().Single();
+
+            await hosted.StartAsync(CancellationToken.None);
+            var deadline = DateTime.UtcNow + Safety;
+            while (hosted.Frames == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+
+            await hosted.StopAsync(CancellationToken.None);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(hosted.Frames, Is.GreaterThanOrEqualTo(1), "a frame ran, so the start-up work is done");
+                Assert.That(File.Exists(temp), Is.EqualTo(!sweep));
+            });
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AudioVis.Cache.Descriptors;
+using AudioVis.Cache.Internal;
 
 namespace AudioVis.Cache.Storage.Features;
 
@@ -15,8 +16,10 @@ namespace AudioVis.Cache.Storage.Features;
 /// misplaced file can never return another track's data. See docs/feature-blobs.md.
 /// </para>
 /// <para>
-/// A crash during a write leaves the previous blob intact; it may leave a hidden <c>.*.tmp</c> file in the
-/// descriptor's directory, which reads and listings ignore.
+/// A crash during a write leaves the previous blob intact; it may leave a hidden
+/// <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c> file in the descriptor's directory, which reads and listings
+/// ignore and <see cref="SweepTempFilesAsync"/> removes. The root may be a folder several machines share (NFS, SMB) when
+/// the file system renames atomically within a directory; see docs/feature-blobs.md, "Shared folders".
 /// </para>
 /// <para>
 /// <see cref="QuarantineAsync"/> moves a corrupt blob to the same relative path under <see cref="QuarantineDirectory"/>
@@ -24,7 +27,7 @@ namespace AudioVis.Cache.Storage.Features;
 /// name is taken; it never deletes a blob. Scans and reads never look there.
 /// </para>
 /// </remarks>
-internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructureCheck
+internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStructureCheck, ITempFileSweep
 {
     private const string QuarantineDirectoryName = "quarantine";
 
@@ -54,6 +57,17 @@ internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStruct
 
     /// <summary>Test hook: called with the temporary file's path after it is flushed to disk and before it is renamed.</summary>
     internal Action<string>? BeforeCommit { get; init; }
+
+    /// <summary>Test hook: this machine's host part in temporary file names.</summary>
+    internal string LocalHost { get; init; } = TempFileNames.LocalHost;
+
+    /// <summary>Test hook: whether a process of this machine runs.</summary>
+    internal Func<int, bool> IsProcessAlive { get; init; } = TempFileSweeper.IsProcessAlive;
+
+    /// <inheritdoc/>
+    /// <remarks>Walks the whole root (quarantine included) by name and last write time only; no blob is opened.</remarks>
+    public ValueTask<TempFileSweepReport> SweepTempFilesAsync(DateTimeOffset now, TimeSpan maxAge, CancellationToken cancellationToken) =>
+        new(TempFileSweeper.Sweep(RootDirectory, now, maxAge, LocalHost, IsProcessAlive, cancellationToken));
 
     /// <summary>Gets the path of the file that holds (or would hold) a blob.</summary>
     /// <param name="key">The {track, profile}.</param>
@@ -91,7 +105,7 @@ internal sealed class FileSystemFeatureStore : IFeatureStore, IFeatureBlobStruct
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Writes format version 3 to a hidden temporary file next to the blob (<c>.&lt;name&gt;.avcf.&lt;guid&gt;.tmp</c>) as
+    /// Writes format version 3 to a hidden temporary file next to the blob (<c>.&lt;name&gt;.avcf.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c>) as
     /// frames are appended; the commit flushes it to disk and renames it over the blob. Holds about 64 KiB per writer.
     /// </remarks>
     public ValueTask<IFeatureBlobWriter> BeginWriteAsync(
