@@ -4,7 +4,7 @@ using System.Xml.Linq;
 
 var feed = args[0];
 var version = args[1];
-string[] packages = ["AudioVis.Cache", "AudioVis.Cache.Testing", "AudioVis.Cache.Cli", "AudioVis.Cache.Sqlite", "AudioVis.Cache.Hosting"];
+string[] packages = ["AudioVis.Cache", "AudioVis.Cache.Testing", "AudioVis.Cache.Cli", "AudioVis.Cache.Sqlite", "AudioVis.Cache.Hosting", "AudioVis.Cache.PostgreSql", "AudioVis.Cache.Orleans"];
 var problems = new List<string>();
 foreach (var id in packages)
 {
