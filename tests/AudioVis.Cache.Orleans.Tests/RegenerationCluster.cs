@@ -49,6 +49,9 @@ internal sealed class RegenerationCluster : IAsyncDisposable
 
     public IReadOnlyList<InProcessSiloHandle> Silos => _cluster.Silos;
 
+    /// <summary>Gets the cluster's external client, for tests that call grains directly.</summary>
+    public IGrainFactory Grains => _cluster.Client;
+
     public static async Task<RegenerationCluster> StartAsync(short silos = 2, Action<RegenerationOptions>? regeneration = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);

@@ -1,4 +1,5 @@
 using AudioVis.Cache.Regeneration;
+using AudioVis.Cache.Storage;
 using Orleans.Placement;
 
 namespace AudioVis.Cache.Orleans.Grains;
@@ -6,13 +7,21 @@ namespace AudioVis.Cache.Orleans.Grains;
 /// <inheritdoc cref="IRegenerationKeyGrain"/>
 /// <remarks>
 /// Holds only the tickets of requests in flight (in memory): a reactivation elsewhere answers "unknown" and clients re-send.
+/// While its silo's queue has a live job for the key the activation is exempt from collection (renewed every
+/// <see cref="KeepAlivePeriod"/>): otherwise a grain left idle by clients that went away could be collected and re-activated
+/// on another silo while the first still analyses, and the key would run twice at once.
 /// Placed at random: keys spread evenly over the silos whoever asks (the default, resource-optimised placement favours the
 /// caller's silo while loads look alike, and its load statistics lag behind a burst of "Regenerate All").
 /// </remarks>
 [RandomPlacement]
 internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, IRegenerationKeyGrain
 {
+    /// <summary>How often a busy key's grain renews its exemption from collection (for three periods each time).</summary>
+    internal static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<Guid, Pending> _pending = [];
+    private IGrainTimer? _keepAlive;
+    private CacheKey? _key;
 
     public Task<long> EnqueueAsync(Guid requestId, WireRequest request)
     {
@@ -25,6 +34,7 @@ internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, I
         var cancellation = new CancellationTokenSource();
         var ticket = worker.Queue.Enqueue(request.ToRequest(), cancellation.Token);
         _pending[requestId] = new Pending(ticket, cancellation);
+        KeepAliveWhileBusy(ticket.Key);
         return Task.FromResult(ticket.JobId);
     }
 
@@ -68,6 +78,7 @@ internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, I
         }
 
         _pending[requestId] = new Pending(ticket, new CancellationTokenSource());
+        KeepAliveWhileBusy(ticket.Key);
         var request = worker.LastRequestOf(ticket.JobId) ?? throw new InvalidOperationException($"Regeneration job {ticket.JobId} left no request to re-send.");
         return Task.FromResult<WireRetry?>(new WireRetry(ticket.JobId, request));
     }
@@ -83,6 +94,29 @@ internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, I
         {
             return Task.FromResult<string?>(ex.Message);
         }
+    }
+
+    private void KeepAliveWhileBusy(CacheKey key)
+    {
+        _key = key;
+        DelayDeactivation(3 * KeepAlivePeriod);
+        _keepAlive ??= this.RegisterGrainTimer(RenewKeepAlive, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { Interleave = true });
+    }
+
+    private Task RenewKeepAlive(CancellationToken cancellationToken)
+    {
+        if (_key is { } key && worker.Queue.HasLiveJobs(key))
+        {
+            DelayDeactivation(3 * KeepAlivePeriod);
+        }
+        else
+        {
+            // Idle: the last exemption lapses by itself and the activation is collected as usual.
+            _keepAlive?.Dispose();
+            _keepAlive = null;
+        }
+
+        return Task.CompletedTask;
     }
 
     private sealed record Pending(RegenerationTicket Ticket, CancellationTokenSource Cancellation);

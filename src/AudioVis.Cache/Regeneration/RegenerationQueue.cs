@@ -110,6 +110,15 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         }
     }
 
+    /// <summary>Gets whether <paramref name="key"/> has a job running, waiting or backing off before a retry (a distributed worker keeps the key's grain alive meanwhile).</summary>
+    internal bool HasLiveJobs(CacheKey key)
+    {
+        lock (_lock)
+        {
+            return _keys.ContainsKey(key);
+        }
+    }
+
     /// <summary>Completes when every history entry recorded so far is appended (tests and tools that read history right after a job).</summary>
     internal Task FlushHistoryAsync() => _history?.FlushAsync() ?? Task.CompletedTask;
 
