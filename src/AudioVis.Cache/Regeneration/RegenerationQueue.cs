@@ -98,6 +98,18 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
 
     internal AudioVisCacheMetrics Metrics { get; }
 
+    /// <summary>
+    /// Makes the next job ids start above <paramref name="floor"/> (a distributed worker gives each process its own id range,
+    /// so job ids are unique across a cluster). Ids already given out are kept.
+    /// </summary>
+    internal void SeedJobIds(long floor)
+    {
+        lock (_lock)
+        {
+            _lastJobId = Math.Max(_lastJobId, floor);
+        }
+    }
+
     /// <summary>Completes when every history entry recorded so far is appended (tests and tools that read history right after a job).</summary>
     internal Task FlushHistoryAsync() => _history?.FlushAsync() ?? Task.CompletedTask;
 
@@ -207,7 +219,10 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
         return tickets;
     }
 
-    public RegenerationTicket Regenerate(CacheDiff diff, DescriptorId descriptor)
+    public RegenerationTicket Regenerate(CacheDiff diff, DescriptorId descriptor) => Enqueue(CreateRequest(diff, descriptor));
+
+    /// <summary>The request of the panel's per-descriptor "Regenerate" (shared with the distributed queue).</summary>
+    internal static RegenerationRequest CreateRequest(CacheDiff diff, DescriptorId descriptor)
     {
         ArgumentNullException.ThrowIfNull(diff);
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -215,7 +230,7 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
             : diff.Stale.Contains(descriptor) ? RegenerationReason.Stale
             : RegenerationReason.Manual;
         var detail = reason == RegenerationReason.Stale ? DescribeStale(diff, diff.StaleDetails.Where(s => s.Descriptor.Equals(descriptor))) : null;
-        return Enqueue(new RegenerationRequest(diff.Key, [descriptor], reason, diff.GetOwners(descriptor)) { TriggerDetail = detail });
+        return new RegenerationRequest(diff.Key, [descriptor], reason, diff.GetOwners(descriptor)) { TriggerDetail = detail };
     }
 
     public RegenerationTicket Retry(long jobId)
@@ -432,7 +447,8 @@ internal sealed partial class RegenerationQueue : IRegenerationQueue, IDisposabl
     }
 
     /// <summary>The request for a diff's missing and stale descriptors, without the failed ones unless <paramref name="includeFailed"/>; null when there is nothing to do.</summary>
-    private static RegenerationRequest? CreateRequest(CacheDiff diff, bool includeFailed)
+    /// <summary>The request of "Regenerate All" for one diff, or null when it needs none (shared with the distributed queue).</summary>
+    internal static RegenerationRequest? CreateRequest(CacheDiff diff, bool includeFailed)
     {
         if (diff.IsProfileDeleted || !diff.RequiresRegeneration)
         {

@@ -1,0 +1,81 @@
+using AudioVis.Cache.Regeneration;
+
+namespace AudioVis.Cache.Orleans.Grains;
+
+/// <inheritdoc cref="IRegenerationKeyGrain"/>
+/// <remarks>Holds only the tickets of requests in flight (in memory): a reactivation elsewhere answers "unknown" and clients re-send.</remarks>
+internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, IRegenerationKeyGrain
+{
+    private readonly Dictionary<Guid, Pending> _pending = [];
+
+    public Task<long> EnqueueAsync(Guid requestId, WireRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_pending.TryGetValue(requestId, out var existing))
+        {
+            return Task.FromResult(existing.Ticket.JobId);
+        }
+
+        var cancellation = new CancellationTokenSource();
+        var ticket = worker.Queue.Enqueue(request.ToRequest(), cancellation.Token);
+        _pending[requestId] = new Pending(ticket, cancellation);
+        return Task.FromResult(ticket.JobId);
+    }
+
+    public async Task<WireWait> WaitAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        if (!_pending.TryGetValue(requestId, out var pending))
+        {
+            return new WireWait(null);
+        }
+
+        // The caller gave up waiting: this requester leaves its job (the job is cancelled when all its requesters have left).
+        using var registration = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), pending.Cancellation);
+        try
+        {
+            var outcome = await pending.Ticket.Completion.ConfigureAwait(true);
+            return new WireWait(WireOutcome.From(outcome));
+        }
+        finally
+        {
+            if (pending.Ticket.Completion.IsCompleted && _pending.Remove(requestId))
+            {
+                pending.Cancellation.Dispose();
+            }
+        }
+    }
+
+    public Task<bool> CancelAsync(long jobId) => Task.FromResult(worker.Queue.Cancel(jobId));
+
+    public Task<WireRetry?> RetryAsync(long jobId, Guid requestId)
+    {
+        RegenerationTicket ticket;
+        try
+        {
+            ticket = worker.Queue.Retry(jobId);
+        }
+        catch (InvalidOperationException)
+        {
+            return Task.FromResult<WireRetry?>(null);
+        }
+
+        _pending[requestId] = new Pending(ticket, new CancellationTokenSource());
+        var request = worker.LastRequestOf(ticket.JobId) ?? throw new InvalidOperationException($"Regeneration job {ticket.JobId} left no request to re-send.");
+        return Task.FromResult<WireRetry?>(new WireRetry(ticket.JobId, request));
+    }
+
+    public Task<string?> RetargetAsync(long jobId, string replacementProfileId)
+    {
+        try
+        {
+            worker.Queue.Retarget(jobId, replacementProfileId);
+            return Task.FromResult<string?>(null);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Profiles.UnknownAnalysisProfileException)
+        {
+            return Task.FromResult<string?>(ex.Message);
+        }
+    }
+
+    private sealed record Pending(RegenerationTicket Ticket, CancellationTokenSource Cancellation);
+}
