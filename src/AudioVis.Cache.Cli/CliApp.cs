@@ -40,6 +40,9 @@ internal static class CliApp
             config.AddCommand<DismissCommand>("dismiss")
                 .WithDescription("Remove extraneous cache entries: cached descriptors no element requests any more.")
                 .WithExample("dismiss", "scene.json").WithExample("dismiss", "scene.json", "--descriptor", "spectrum.db@side");
+            config.AddCommand<WorkerCommand>("worker")
+                .WithDescription("Run a cluster worker: an Orleans silo that analyses the regeneration jobs of a shared PostgreSQL cache, until Ctrl+C or SIGTERM.")
+                .WithExample("worker", "--postgres", "\"Host=db;Database=audiovis;Username=render\"", "--cache-root", "/mnt/share/avcache", "--scene", "scene.json");
             config.AddCommand<RebuildCommand>("rebuild")
                 .WithDescription("Rebuild the cache database from the feature blobs (after it was lost or replaced).")
                 .WithExample("rebuild", "scene.json");
