@@ -24,6 +24,16 @@ internal sealed class AudioVisCacheOrleansOptionsValidator : IValidateOptions<Au
             errors.Add($"AudioVisCacheOrleansOptions.MaxCallAttempts must be at least 1; it is {options.MaxCallAttempts}.");
         }
 
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"AudioVisCacheOrleansOptions.PollInterval must be positive; it is {options.PollInterval}.");
+        }
+
+        if (options.CallTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"AudioVisCacheOrleansOptions.CallTimeout must be positive; it is {options.CallTimeout}.");
+        }
+
         if (options.RefreshPeriod < TimeSpan.FromMilliseconds(100))
         {
             errors.Add($"AudioVisCacheOrleansOptions.RefreshPeriod must be at least 100 ms; it is {options.RefreshPeriod}.");

@@ -286,17 +286,25 @@ internal sealed partial class OrleansRegenerationQueue : IRegenerationQueue, IRe
                 var grain = GrainOf(call.Key);
                 if (!call.Enqueued)
                 {
-                    call.JobId = await grain.EnqueueAsync(call.RequestId, call.Request).ConfigureAwait(false);
+                    call.JobId = await grain.EnqueueAsync(call.RequestId, call.Request).WaitAsync(_options.CallTimeout, _time, linked.Token).ConfigureAwait(false);
                     call.Enqueued = true;
+                    failures = 0;
+                    delay = _options.InitialRetryDelay;
                     Remember(call.JobId, call.Key);
                 }
 
-                var wait = await grain.WaitAsync(call.RequestId, linked.Token).ConfigureAwait(false);
+                var wait = await grain.WaitAsync(call.RequestId, _options.PollInterval, linked.Token)
+                    .WaitAsync(_options.PollInterval + _options.CallTimeout, _time, linked.Token).ConfigureAwait(false);
                 if (wait.Outcome is { } outcome)
                 {
                     var result = outcome.ToOutcome();
                     _scheduler?.Invalidate(call.Key);
                     return result;
+                }
+
+                if (wait.Known)
+                {
+                    continue; // still running: ask again
                 }
 
                 // The grain was reactivated (its silo died or it was collected) and never saw this request: send it again.
@@ -342,7 +350,7 @@ internal sealed partial class OrleansRegenerationQueue : IRegenerationQueue, IRe
         {
             try
             {
-                return await call(GrainOf(key)).ConfigureAwait(false);
+                return await call(GrainOf(key)).WaitAsync(_options.CallTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsTransient(ex) && attempt < _options.MaxCallAttempts)
             {
@@ -359,7 +367,7 @@ internal sealed partial class OrleansRegenerationQueue : IRegenerationQueue, IRe
     private IRegenerationKeyGrain GrainOf(CacheKey key) => _grains.GetGrain<IRegenerationKeyGrain>(RegenerationGrainKeys.For(key));
 
     private ImmutableArray<WireGates> GetGates() =>
-        _grains.GetGrain<IRegenerationEventHubGrain>(0).GetGatesAsync().GetAwaiter().GetResult();
+        _grains.GetGrain<IRegenerationEventHubGrain>(0).GetGatesAsync().WaitAsync(_options.CallTimeout, _time).GetAwaiter().GetResult();
 
     private CacheKey? KeyOf(long jobId) => _jobKeys.TryGetValue(jobId, out var key) ? key : null;
 

@@ -68,6 +68,9 @@ internal sealed partial class RegenerationWorker : IAsyncDisposable
     /// <summary>Gets the silo-local queue.</summary>
     public RegenerationQueue Queue { get; }
 
+    /// <summary>Gets the silo's clock.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Gets the high 32 bits of this silo's job ids.</summary>
     public int Tag { get; }
 

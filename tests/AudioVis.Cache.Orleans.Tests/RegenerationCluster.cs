@@ -9,6 +9,7 @@ using AudioVis.Cache.Storage;
 using AudioVis.Cache.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -56,6 +57,7 @@ internal sealed class RegenerationCluster : IAsyncDisposable
         builder.ConfigureSilo((siloOptions, silo) =>
         {
             silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
+            silo.Services.AddLogging(b => b.AddProvider(new ProgressLoggerProvider(siloOptions.SiloName)));
             silo.Services.AddAudioVisCache(o => o.Profiles.Add(HiRes)).ConfigureRegeneration(o =>
             {
                 o.MaxDegreeOfParallelism = 4;
@@ -94,9 +96,9 @@ internal sealed class RegenerationCluster : IAsyncDisposable
         var queue = new OrleansRegenerationQueue(
             grains,
             profiles,
-            Options.Create(new AudioVisCacheOrleansOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), RefreshPeriod = TimeSpan.FromMilliseconds(500) }),
+            Options.Create(new AudioVisCacheOrleansOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), RefreshPeriod = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(500), CallTimeout = TimeSpan.FromSeconds(1) }),
             TimeProvider.System,
-            NullLogger<OrleansRegenerationQueue>.Instance);
+            new LoggerFactory([new ProgressLoggerProvider(viaSilo?.Name ?? "client")]).CreateLogger<OrleansRegenerationQueue>());
         _queues.Add(queue);
         return queue;
     }

@@ -17,10 +17,13 @@ internal interface IRegenerationKeyGrain : IGrainWithStringKey
     [Alias("Enqueue")]
     Task<long> EnqueueAsync(Guid requestId, WireRequest request);
 
-    /// <summary>Waits for the outcome of a request; <see cref="WireWait.Outcome"/> is null when this activation never saw it.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="maxWait"/> for the outcome of a request (the caller polls, so a call lost with a dead silo
+    /// is noticed by the caller's timeout); <see cref="WireWait.Known"/> is false when this activation never saw it.
+    /// </summary>
     [AlwaysInterleave]
     [Alias("Wait")]
-    Task<WireWait> WaitAsync(Guid requestId, CancellationToken cancellationToken);
+    Task<WireWait> WaitAsync(Guid requestId, TimeSpan maxWait, CancellationToken cancellationToken);
 
     /// <summary>Cancels a job of this silo's queue.</summary>
     [AlwaysInterleave]

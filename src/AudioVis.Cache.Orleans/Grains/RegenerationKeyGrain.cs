@@ -22,19 +22,21 @@ internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, I
         return Task.FromResult(ticket.JobId);
     }
 
-    public async Task<WireWait> WaitAsync(Guid requestId, CancellationToken cancellationToken)
+    public async Task<WireWait> WaitAsync(Guid requestId, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         if (!_pending.TryGetValue(requestId, out var pending))
         {
-            return new WireWait(null);
+            return new WireWait(null, Known: false);
         }
 
         // The caller gave up waiting: this requester leaves its job (the job is cancelled when all its requesters have left).
         using var registration = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), pending.Cancellation);
         try
         {
-            var outcome = await pending.Ticket.Completion.ConfigureAwait(true);
-            return new WireWait(WireOutcome.From(outcome));
+            var completion = pending.Ticket.Completion;
+            await Task.WhenAny(completion, Task.Delay(maxWait, worker.Time, cancellationToken)).ConfigureAwait(true);
+            cancellationToken.ThrowIfCancellationRequested();
+            return completion.IsCompleted ? new WireWait(WireOutcome.From(await completion.ConfigureAwait(true)), Known: true) : new WireWait(null, Known: true);
         }
         finally
         {

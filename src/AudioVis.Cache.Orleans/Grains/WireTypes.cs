@@ -166,8 +166,11 @@ internal sealed record WireStatus(
 [Immutable]
 internal sealed record WireGates([property: Id(0)] bool Paused, [property: Id(1)] bool DeferredByExport);
 
-/// <summary>What <see cref="IRegenerationKeyGrain.WaitAsync"/> answers: the outcome, or that the grain does not know the request (it was reactivated elsewhere).</summary>
+/// <summary>
+/// What <see cref="IRegenerationKeyGrain.WaitAsync"/> answers: the outcome; or nothing yet (<see cref="Known"/>, still running);
+/// or that the grain does not know the request (it was reactivated elsewhere).
+/// </summary>
 [GenerateSerializer]
 [Alias("AudioVis.Cache.Orleans.WireWait")]
 [Immutable]
-internal sealed record WireWait([property: Id(0)] WireOutcome? Outcome);
+internal sealed record WireWait([property: Id(0)] WireOutcome? Outcome, [property: Id(1)] bool Known);
