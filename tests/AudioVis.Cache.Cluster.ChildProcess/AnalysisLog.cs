@@ -16,9 +16,12 @@ internal sealed class AnalysisLog(IAudioAnalyzer inner, string path, TimeSpan de
 {
     public static void Decorate(IServiceCollection services, string path, TimeSpan delay)
     {
-        var registered = services.Last(d => d.ServiceType == typeof(IAudioAnalyzer));
-        services.Remove(registered);
-        services.AddSingleton<IAudioAnalyzer>(sp => new AnalysisLog((IAudioAnalyzer)registered.ImplementationFactory!(sp), path, delay));
+        var analyzer = services.Last(d => d.ServiceType == typeof(IAudioAnalyzer));
+        services.Remove(analyzer);
+        services.AddSingleton<IAudioAnalyzer>(sp => new AnalysisLog((IAudioAnalyzer)analyzer.ImplementationFactory!(sp), path, delay));
+        var store = services.Last(d => d.ServiceType == typeof(ICacheMetadataStore));
+        services.Remove(store);
+        services.AddSingleton<ICacheMetadataStore>(sp => new CommitLog((ICacheMetadataStore)store.ImplementationFactory!(sp), path));
     }
 
     public async ValueTask<IReadOnlyList<CacheMetadataRecord>> AnalyzeAsync(AnalysisRequest request, IProgress<AnalysisProgress>? progress, CancellationToken cancellationToken = default)
@@ -35,12 +38,30 @@ internal sealed class AnalysisLog(IAudioAnalyzer inner, string path, TimeSpan de
         return records;
     }
 
-    private void Append(string what, AnalysisRequest request)
+    private void Append(string what, AnalysisRequest request) => Append(path, what, request.Key, request.Descriptors);
+
+    private static void Append<T>(string path, string what, CacheKey key, IEnumerable<T> descriptors)
     {
         var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{what} {Environment.ProcessId} {request.Key.TrackRef} {string.Join(',', request.Descriptors)} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}\n");
+            $"{what} {Environment.ProcessId} {key.TrackRef} {string.Join(',', descriptors)} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}\n");
         using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
         stream.Write(Encoding.UTF8.GetBytes(line));
+    }
+
+    /// <summary>Appends <c>COMMIT ...</c> once the store has committed a key's records (and so sent its notification).</summary>
+    private sealed class CommitLog(ICacheMetadataStore inner, string path) : ICacheMetadataStore
+    {
+        public ValueTask<IReadOnlyList<CacheMetadataRecord>> GetRecordsAsync(CacheKey key, CancellationToken cancellationToken = default) => inner.GetRecordsAsync(key, cancellationToken);
+
+        public ValueTask<IReadOnlyList<CacheKey>> GetKeysAsync(CancellationToken cancellationToken = default) => inner.GetKeysAsync(cancellationToken);
+
+        public async ValueTask UpsertAsync(CacheKey key, IReadOnlyList<CacheMetadataRecord> records, CancellationToken cancellationToken = default)
+        {
+            await inner.UpsertAsync(key, records, cancellationToken).ConfigureAwait(false);
+            Append(path, "COMMIT", key, records.Select(r => r.Descriptor));
+        }
+
+        public ValueTask<int> RemoveAsync(CacheKey key, IReadOnlyList<Descriptors.DescriptorId> descriptors, CancellationToken cancellationToken = default) => inner.RemoveAsync(key, descriptors, cancellationToken);
     }
 }

@@ -30,6 +30,8 @@ namespace AudioVis.Cache.Cluster.ChildProcess;
 /// </summary>
 internal static class Program
 {
+    private const int Submitters = 16;
+
     public static async Task<int> Main(string[] args)
     {
         try
@@ -126,13 +128,22 @@ internal static class Program
             Console.WriteLine("READY");
             do
             {
-                // Enqueue returns once the key's grain has the request: submit from many threads, as concurrent requesters would.
+                // Enqueue blocks until the key's grain has the request: submit from dedicated threads (not the pool the Orleans
+                // client completes its calls on), as many concurrent requesters would.
                 var tickets = new RegenerationTicket[requests.Count];
-                await Parallel.ForAsync(0, requests.Count, new ParallelOptions { MaxDegreeOfParallelism = 32 }, (i, _) =>
-                {
-                    tickets[i] = queue.Enqueue(requests[i]);
-                    return ValueTask.CompletedTask;
-                }).ConfigureAwait(false);
+                var next = -1;
+                var submitters = Enumerable.Range(0, Submitters).Select(_ => Task.Factory.StartNew(
+                    () =>
+                    {
+                        for (var i = Interlocked.Increment(ref next); i < tickets.Length; i = Interlocked.Increment(ref next))
+                        {
+                            tickets[i] = queue.Enqueue(requests[i]);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default));
+                await Task.WhenAll(submitters).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SUBMITTED {tickets.Length}"));
                 var outcomes = await Task.WhenAll(tickets.Select(t => t.Completion)).ConfigureAwait(false);
                 for (var i = 0; i < outcomes.Length; i++)

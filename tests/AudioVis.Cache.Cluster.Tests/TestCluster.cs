@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using AudioVis.Cache.Cli;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
 using Microsoft.Extensions.DependencyInjection;
+using NAudio.Wave;
 using Npgsql;
 
 namespace AudioVis.Cache.Cluster.Tests;
@@ -37,8 +37,8 @@ internal sealed class TestCluster : IAsyncDisposable
         Tracks = [.. Enumerable.Range(0, tracks).Select(i => string.Create(CultureInfo.InvariantCulture, $"t{i:D3}.wav"))];
         for (var i = 0; i < tracks; i++)
         {
-            // 1-2 s each: analysis is quick but real.
-            DemoAudio.WriteChord(Path.Combine(AudioRoot, Tracks[i]), 1 + ((i % 5) * 0.25));
+            // 1-2 s each, mono 22.05 kHz, a different tone each: analysis is quick but real.
+            WriteTone(Path.Combine(AudioRoot, Tracks[i]), 1 + ((i % 5) * 0.25), 110 + (7 * i));
         }
     }
 
@@ -55,6 +55,19 @@ internal sealed class TestCluster : IAsyncDisposable
     public string AnalysisLog { get; }
 
     public IReadOnlyList<string> Tracks { get; }
+
+    public static void WriteTone(string path, double seconds, double hertz)
+    {
+        const int Rate = 22_050;
+        var samples = new float[(int)(seconds * Rate)];
+        for (var n = 0; n < samples.Length; n++)
+        {
+            samples[n] = (float)(0.5 * Math.Sin(2 * Math.PI * hertz * n / Rate) * (1 + (0.5 * Math.Sin(2 * Math.PI * 3 * n / Rate))) / 1.5);
+        }
+
+        using var writer = new WaveFileWriter(path, new WaveFormat(Rate, 16, 1));
+        writer.WriteSamples(samples, 0, samples.Length);
+    }
 
     public static async Task<TestCluster> CreateAsync(string name, int tracks)
     {
@@ -131,7 +144,7 @@ internal sealed class TestCluster : IAsyncDisposable
         }),
     ];
 
-    /// <summary>The client's outcome lines: (request index, job id, status).</summary>
+    /// <summary>The client's outcome lines: (request index, job id, status and error).</summary>
     public static List<(int Index, long JobId, string Status)> Outcomes(ChildProcess client, int round = 0)
     {
         var lines = client.Lines;
@@ -147,7 +160,7 @@ internal sealed class TestCluster : IAsyncDisposable
             .. lines.Skip(start).Take(end - start).Where(l => l.StartsWith("OUTCOME ", StringComparison.Ordinal)).Select(l =>
             {
                 var parts = l.Split(' ', 5);
-                return (int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), parts[3]);
+                return (int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), parts.Length > 4 && parts[4].Length > 0 ? $"{parts[3]}: {parts[4]}" : parts[3]);
             }),
         ];
     }
