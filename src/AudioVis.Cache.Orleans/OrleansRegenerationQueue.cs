@@ -146,13 +146,22 @@ internal sealed partial class OrleansRegenerationQueue : IRegenerationQueue, IRe
             if (_observer is null)
             {
                 _observer = _grains.CreateObjectReference<IRegenerationStatusObserver>(this);
-                first = RenewSubscriptionAsync();
+                first = RenewSubscriptionAsync().WaitAsync(_options.CallTimeout, _time);
                 _refresher = Task.Run(RefreshSubscriptionAsync);
             }
         }
 
-        // The first subscription is in place when this returns, so the caller hears every change made after it.
-        first?.GetAwaiter().GetResult();
+        // The first subscription is in place when this returns, so the caller hears every change made after it; if the hub
+        // cannot be reached now, the refresher keeps trying every refresh period.
+        try
+        {
+            first?.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (IsTransient(ex) || ex is OrleansException)
+        {
+            Log.SubscriptionFailed(_logger, ex);
+        }
+
         return subscription;
     }
 

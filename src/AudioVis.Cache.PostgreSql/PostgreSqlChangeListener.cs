@@ -57,6 +57,9 @@ internal sealed class PostgreSqlChangeListener : IPostgreSqlCacheChangeFeed, IAs
     /// <inheritdoc/>
     public bool IsListening => _isListening;
 
+    /// <summary>Gets the attached schedulers (for tests).</summary>
+    internal IReadOnlyList<IDiffScheduler> Schedulers => Volatile.Read(ref _schedulers);
+
     /// <summary>Invalidates keys of <paramref name="scheduler"/> from now on (a scheduler attached twice is invalidated once).</summary>
     public void Attach(IDiffScheduler scheduler)
     {

@@ -1,5 +1,4 @@
 using AudioVis.Cache.TestServers;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AudioVis.Cache.PostgreSql.Tests;
 
@@ -31,7 +30,7 @@ public sealed class PostgreSqlServerFixture
     internal static PostgreSqlCacheDatabase Open(string connectionString, TimeProvider? time = null, string schema = PostgreSqlCacheOptions.DefaultSchemaName, IReadOnlyList<PostgreSqlMigration>? migrations = null, int maxRetries = PostgreSqlCacheOptions.DefaultMaxTransientRetries) =>
         PostgreSqlCacheDatabase.Create(
             new PostgreSqlCacheOptions { ConnectionString = connectionString, SchemaName = schema, MaxTransientRetries = maxRetries },
-            time ?? new FakeTimeProvider(),
+            time ?? TimeProvider.System,
             null,
             migrations ?? PostgreSqlSchema.Migrations);
 }

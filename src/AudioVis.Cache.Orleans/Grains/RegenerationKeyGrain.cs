@@ -1,9 +1,15 @@
 using AudioVis.Cache.Regeneration;
+using Orleans.Placement;
 
 namespace AudioVis.Cache.Orleans.Grains;
 
 /// <inheritdoc cref="IRegenerationKeyGrain"/>
-/// <remarks>Holds only the tickets of requests in flight (in memory): a reactivation elsewhere answers "unknown" and clients re-send.</remarks>
+/// <remarks>
+/// Holds only the tickets of requests in flight (in memory): a reactivation elsewhere answers "unknown" and clients re-send.
+/// Placed at random: keys spread evenly over the silos whoever asks (the default, resource-optimised placement favours the
+/// caller's silo while loads look alike, and its load statistics lag behind a burst of "Regenerate All").
+/// </remarks>
+[RandomPlacement]
 internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, IRegenerationKeyGrain
 {
     private readonly Dictionary<Guid, Pending> _pending = [];

@@ -5,7 +5,7 @@ namespace AudioVis.Cache.Tests.Docs;
 /// <summary>docs/public-api.md has one row for every public type the packages declare, and none for a type they do not.</summary>
 public sealed partial class PublicApiDocTests
 {
-    private static readonly string[] Packages = ["AudioVis.Cache", "AudioVis.Cache.Sqlite", "AudioVis.Cache.Hosting", "AudioVis.Cache.Testing", "AudioVis.Cache.Cli"];
+    private static readonly string[] Packages = ["AudioVis.Cache", "AudioVis.Cache.Sqlite", "AudioVis.Cache.PostgreSql", "AudioVis.Cache.Hosting", "AudioVis.Cache.Testing", "AudioVis.Cache.Cli"];
 
     [Test]
     public void EveryDeclaredPublicType_HasOneRow_AndEveryRowIsADeclaredType()
