@@ -85,7 +85,6 @@ internal static class Program
 
     private static async Task<int> RunSiloAsync(ClusterConnection connection, int siloPort, int gatewayPort, SiloHarness harness)
     {
-        await ClusteringSchema.EnsureAsync(connection.ConnectionString, CancellationToken.None).ConfigureAwait(false);
         var options = new WorkerOptions(connection, harness.CacheRoot, harness.AudioRoot, [], System.Net.IPAddress.Loopback, siloPort, gatewayPort, harness.Parallelism);
         using var host = WorkerHost.Build(options, services => AnalysisLog.Decorate(services, harness.Log, harness.Delay), FastFailureDetection);
         var availability = host.Services.GetRequiredService<IAnalysisAvailability>();

@@ -17,9 +17,6 @@ internal sealed partial record ClusterConnection(string ConnectionString, string
     /// <summary>The Orleans service id of every AudioVis.Cache cluster (grain identities are stable across cluster ids).</summary>
     public const string ServiceId = "audiovis-cache";
 
-    /// <summary>The ADO.NET invariant name Orleans loads Npgsql by.</summary>
-    public const string Invariant = "Npgsql";
-
     /// <summary>Checks a connection string and a cluster id given on the command line; a bad one is a <see cref="CliInputException"/> naming the option.</summary>
     public static ClusterConnection Parse(string option, string? connectionString, string? clusterId)
     {

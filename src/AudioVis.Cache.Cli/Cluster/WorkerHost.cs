@@ -53,11 +53,8 @@ internal static class WorkerHost
                 o.ClusterId = options.Connection.ClusterId;
                 o.ServiceId = ClusterConnection.ServiceId;
             });
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = ClusterConnection.Invariant;
-                o.ConnectionString = options.Connection.ConnectionString;
-            });
+            // Creates the clustering tables when missing (idempotent, under an advisory lock), then ADO.NET clustering.
+            silo.UsePostgreSqlClustering(options.Connection.ConnectionString);
             if (options.Address is { } address)
             {
                 silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
@@ -117,11 +114,7 @@ internal static class WorkerHost
                 o.ClusterId = connection.ClusterId;
                 o.ServiceId = ClusterConnection.ServiceId;
             });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = ClusterConnection.Invariant;
-                o.ConnectionString = connection.ConnectionString;
-            });
+            client.UsePostgreSqlClustering(connection.ConnectionString);
         });
         var host = builder.Build();
         try

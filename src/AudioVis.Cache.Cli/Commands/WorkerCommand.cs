@@ -7,7 +7,6 @@ using AudioVis.Cache.Cli.Scenes;
 using AudioVis.Cache.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -76,7 +75,6 @@ internal sealed class WorkerCommand(CliContext context) : AsyncCommand<WorkerSet
     {
         var options = Resolve(settings, context.TimeProvider.GetUtcNow());
         Directory.CreateDirectory(options.CacheRoot);
-        await EnsureClusteringSchemaAsync(options.Connection, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
@@ -140,17 +138,5 @@ internal sealed class WorkerCommand(CliContext context) : AsyncCommand<WorkerSet
             settings.Port,
             settings.GatewayPort,
             settings.Parallelism);
-    }
-
-    private static async Task EnsureClusteringSchemaAsync(ClusterConnection connection, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ClusteringSchema.EnsureAsync(connection.ConnectionString, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException e)
-        {
-            throw new InvalidOperationException($"--postgres '{ClusterConnection.Mask(connection.ConnectionString)}': cannot create the clustering tables: {e.Message.TrimEnd('.')}.", e);
-        }
     }
 }
