@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using AudioVis.Cache.Descriptors;
 using AudioVis.Cache.Profiles;
+using AudioVis.Cache.TestServers;
 using AudioVis.Cache.Storage;
 using AudioVis.Cache.Storage.Features;
 using Microsoft.Extensions.DependencyInjection;
-using NAudio.Wave;
 using Npgsql;
 
 namespace AudioVis.Cache.Cluster.Tests;
@@ -34,12 +34,8 @@ internal sealed class TestCluster : IAsyncDisposable
         CacheRoot = Directory.CreateDirectory(Path.Combine(root, "cache")).FullName;
         AnalysisLog = Path.Combine(root, "analyses.log");
         File.WriteAllText(AnalysisLog, string.Empty);
-        Tracks = [.. Enumerable.Range(0, tracks).Select(i => string.Create(CultureInfo.InvariantCulture, $"t{i:D3}.wav"))];
-        for (var i = 0; i < tracks; i++)
-        {
-            // 1-2 s each, mono 22.05 kHz, a different tone each: analysis is quick but real.
-            WriteTone(Path.Combine(AudioRoot, Tracks[i]), 1 + ((i % 5) * 0.25), 110 + (7 * i));
-        }
+        // 1-2 s each: analysis is quick but real.
+        Tracks = TestTones.Write(AudioRoot, tracks);
     }
 
     public string ConnectionString { get; }
@@ -55,19 +51,6 @@ internal sealed class TestCluster : IAsyncDisposable
     public string AnalysisLog { get; }
 
     public IReadOnlyList<string> Tracks { get; }
-
-    public static void WriteTone(string path, double seconds, double hertz)
-    {
-        const int Rate = 22_050;
-        var samples = new float[(int)(seconds * Rate)];
-        for (var n = 0; n < samples.Length; n++)
-        {
-            samples[n] = (float)(0.5 * Math.Sin(2 * Math.PI * hertz * n / Rate) * (1 + (0.5 * Math.Sin(2 * Math.PI * 3 * n / Rate))) / 1.5);
-        }
-
-        using var writer = new WaveFileWriter(path, new WaveFormat(Rate, 16, 1));
-        writer.WriteSamples(samples, 0, samples.Length);
-    }
 
     public static async Task<TestCluster> CreateAsync(string name, int tracks)
     {
