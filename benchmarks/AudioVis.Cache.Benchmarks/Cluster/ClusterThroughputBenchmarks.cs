@@ -14,6 +14,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using IHost = Microsoft.Extensions.Hosting.IHost;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ using Orleans.Configuration;
 namespace AudioVis.Cache.Benchmarks.Cluster;
 
 /// <summary>
-/// Cluster throughput in jobs per second: the same job set (60 keys, four descriptors each, 1-2 s tracks, real analyzer,
+/// Cluster throughput in jobs per second: the same job set (200 keys, four descriptors each, 1-2 s tracks, real analyzer,
 /// blobs in one shared folder, records and history in PostgreSQL) regenerated through an Orleans client on 1, 2 and 3
 /// silo processes (each the cluster tests' silo helper: the CLI's worker host), and by the in-process queue of this process
 /// with the same analyzer and stores as the yardstick. The benchmark starts its own PostgreSQL and silo processes; one
@@ -31,7 +32,7 @@ namespace AudioVis.Cache.Benchmarks.Cluster;
 [Config(typeof(Config))]
 public class ClusterThroughputBenchmarks
 {
-    private const int Jobs = 60;
+    private const int Jobs = 200;
     private static readonly string[] Descriptors = ["rms@mid", "spectrum.bands32@L", "onset.strength", "zcr"];
     private readonly List<Process> _silos = [];
     private PostgreSqlTestServer _server = null!;
@@ -172,8 +173,9 @@ public class ClusterThroughputBenchmarks
     {
         public Config()
         {
-            // Each iteration regenerates the whole job set once (several seconds): a handful of them is enough.
-            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
+            // Each iteration regenerates the whole job set once. In-process toolchain: the silos are separate processes anyway,
+            // and the out-of-process build of this project exceeds BenchmarkDotNet's 2-minute build timeout on the shared machine.
+            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
             AddColumn(StatisticColumn.OperationsPerSecond);
         }
     }
