@@ -45,8 +45,7 @@ internal sealed class AnalysisLog(IAudioAnalyzer inner, string path, TimeSpan de
         var line = string.Create(
             CultureInfo.InvariantCulture,
             $"{what} {Environment.ProcessId} {key.TrackRef} {string.Join(',', descriptors)} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}\n");
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-        stream.Write(Encoding.UTF8.GetBytes(line));
+        SharedLog.Append(path, Encoding.UTF8.GetBytes(line));
     }
 
     /// <summary>Appends <c>COMMIT ...</c> once the store has committed a key's records (and so sent its notification).</summary>

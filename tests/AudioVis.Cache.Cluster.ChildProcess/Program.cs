@@ -112,13 +112,16 @@ internal static class Program
     private static async Task<int> RunClientAsync(ClusterConnection connection, string requestsFile)
     {
         var requests = ReadRequests(requestsFile);
-        using var client = await WorkerHost.StartClientAsync(connection, CancellationToken.None).ConfigureAwait(false);
+        // Tests kill silos: the client re-reads the gateway list every second (not every minute) so it stops dialling a dead one.
+        using var client = await WorkerHost.StartClientAsync(connection, CancellationToken.None, c => c.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         var services = new ServiceCollection();
         services.AddSingleton(client.Services.GetRequiredService<IGrainFactory>());
         services.AddAudioVisCache().UseOrleansRegenerationQueue(o =>
         {
-            o.InitialRetryDelay = TimeSpan.FromMilliseconds(50);
+            // Re-sends for up to about a minute: failover takes a few seconds per kill, and a test kills ten times.
+            o.InitialRetryDelay = TimeSpan.FromMilliseconds(100);
             o.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
+            o.MaxCallAttempts = 120;
         });
         var provider = services.BuildServiceProvider();
         await using (provider.ConfigureAwait(false))

@@ -173,9 +173,9 @@ public class ClusterThroughputBenchmarks
     {
         public Config()
         {
-            // Each iteration regenerates the whole job set once. In-process toolchain: the silos are separate processes anyway,
+            // Each iteration regenerates the whole job set once; six warm-up sets let the silo processes JIT. In-process toolchain: the silos are separate processes anyway,
             // and the out-of-process build of this project exceeds BenchmarkDotNet's 2-minute build timeout on the shared machine.
-            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
+            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(6).WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
             AddColumn(StatisticColumn.OperationsPerSecond);
         }
     }

@@ -101,8 +101,8 @@ internal static class WorkerHost
         return builder.Build();
     }
 
-    /// <summary>Starts an Orleans client of the cluster; it fails when no worker's gateway answers.</summary>
-    public static async Task<IHost> StartClientAsync(ClusterConnection connection, CancellationToken cancellationToken)
+    /// <summary>Starts an Orleans client of the cluster; it fails when no worker's gateway answers. <paramref name="configure"/> may tune it (tests).</summary>
+    public static async Task<IHost> StartClientAsync(ClusterConnection connection, CancellationToken cancellationToken, Action<IClientBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -115,6 +115,7 @@ internal static class WorkerHost
                 o.ServiceId = ClusterConnection.ServiceId;
             });
             client.UsePostgreSqlClustering(connection.ConnectionString);
+            configure?.Invoke(client);
         });
         var host = builder.Build();
         try
