@@ -30,7 +30,8 @@ internal static class CliApp
                 .WithExample("check", "scene.json").WithExample("check", "scene.json", "--json");
             config.AddCommand<RegenerateCommand>("regenerate")
                 .WithDescription("Regenerate the missing and stale descriptors (--all) or the named ones (--descriptor), with progress; Ctrl+C cancels.")
-                .WithExample("regenerate", "scene.json", "--all").WithExample("regenerate", "scene.json", "--descriptor", "rms@mid");
+                .WithExample("regenerate", "scene.json", "--all").WithExample("regenerate", "scene.json", "--descriptor", "rms@mid")
+                .WithExample("regenerate", "scene.json", "--all", "--cluster", "\"Host=db;Database=audiovis;Username=render\"");
             config.AddCommand<HistoryCommand>("history")
                 .WithDescription("List the regeneration history of a scene's cache, newest first.")
                 .WithExample("history", "scene.json", "--status", "failure", "--since", "7d").WithExample("history", "--cache-dir", ".audiovis-cache", "--json");
