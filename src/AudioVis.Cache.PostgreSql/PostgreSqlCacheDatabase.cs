@@ -61,9 +61,6 @@ internal sealed partial class PostgreSqlCacheDatabase : IAsyncDisposable, IDispo
     /// <summary>Gets the schema version once the database is ready (0 before).</summary>
     public int SchemaVersion { get; private set; }
 
-    /// <summary>Gets the data source (pooled connections).</summary>
-    public NpgsqlDataSource DataSource => _dataSource;
-
     /// <summary>Creates the database object; nothing is sent to the server until the first operation or <see cref="EnsureReadyAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid (the DI path reports this at start-up instead).</exception>
     public static PostgreSqlCacheDatabase Create(PostgreSqlCacheOptions options, TimeProvider time, ILogger? logger = null) =>
