@@ -133,6 +133,42 @@ public sealed class OrleansRegenerationQueueTests
     }
 
     [Test]
+    public async Task AvailabilityGate_IsPerSilo_AnUnavailableSiloPausesOnlyItsKeys()
+    {
+        var log = new StatusLog();
+        using var subscription = _clientA.Subscribe(log.Add);
+        var paused = _cluster.Silos[0];
+        var pausedTag = _cluster.SiloService<RegenerationWorker>(paused).Tag;
+        var availability = (AnalysisAvailability)_cluster.SiloService<IAnalysisAvailability>(paused);
+        availability.SetAvailable(false);
+        try
+        {
+            var tickets = Enumerable.Range(0, 16).Select(i => _clientA.Enqueue(RegenerationCluster.Request($"gate-{i}", "spectrum"))).ToList();
+            var onPaused = tickets.Where(t => t.JobId >> 32 == pausedTag).ToList();
+            var onRunning = tickets.Except(onPaused).ToList();
+            Assert.That(onPaused, Is.Not.Empty, "16 keys at random: some land on the paused silo (none: p = 2^-16)");
+            Assert.That(onRunning, Is.Not.Empty);
+
+            var ran = await Task.WhenAll(onRunning.Select(t => t.Completion)).WaitAsync(Patience);
+            await log.WaitForAsync(e => e.JobId == onPaused[0].JobId && e.Status == RegenerationStatus.Paused);
+            Assert.Multiple(() =>
+            {
+                Assert.That(ran.Select(o => o.Status), Is.All.EqualTo(RegenerationStatus.Succeeded));
+                Assert.That(onPaused.Select(t => t.Completion.IsCompleted), Is.All.False, "the paused silo started nothing");
+                Assert.That(_clientA.IsPaused, Is.False, "one silo still analyses");
+            });
+
+            availability.SetAvailable(true);
+            var resumed = await Task.WhenAll(onPaused.Select(t => t.Completion)).WaitAsync(Patience);
+            Assert.That(resumed.Select(o => o.Status), Is.All.EqualTo(RegenerationStatus.Succeeded));
+        }
+        finally
+        {
+            availability.SetAvailable(true);
+        }
+    }
+
+    [Test]
     public async Task ExportGate_ExportInProgress_JobsWaitUntilItEnds()
     {
         var log = new StatusLog();
