@@ -108,7 +108,8 @@ public sealed class ClusterTests
                 killedMidAnalysis++;
             }
 
-            // A replacement starts at once (three silos stay up); the next kill may come before it is ready.
+            // A replacement starts at once, so three silo processes are up at every kill (the last replacement may still be
+            // joining: waiting for each to join before the next kill doubles the test's time).
             kill++;
             live.Remove(victim);
             live.Add(cluster.StartSilo(analysisDelayMs: 400));
