@@ -1,4 +1,5 @@
 using AudioVis.Cache.Analysis;
+using AudioVis.Cache.Cli.Cluster;
 using AudioVis.Cache.Cli.Scenes;
 using AudioVis.Cache.Diagnostics;
 using AudioVis.Cache.Diffing;
@@ -8,6 +9,7 @@ using AudioVis.Cache.Regeneration;
 using AudioVis.Cache.Sqlite;
 using AudioVis.Cache.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AudioVis.Cache.Cli;
 
@@ -19,10 +21,12 @@ namespace AudioVis.Cache.Cli;
 internal sealed class CacheSession : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly IHost? _clusterClient;
 
-    private CacheSession(ServiceProvider provider, Scene? scene, string cacheDirectory, AnalysisEtaTracker eta)
+    private CacheSession(ServiceProvider provider, Scene? scene, string cacheDirectory, AnalysisEtaTracker eta, IHost? clusterClient = null)
     {
         _provider = provider;
+        _clusterClient = clusterClient;
         Scene = scene;
         CacheDirectory = cacheDirectory;
         Eta = eta;
@@ -49,11 +53,13 @@ internal sealed class CacheSession : IAsyncDisposable
     /// <summary>
     /// Opens the cache of a scene, publishes its intents and runs the first frame. With <c>rebuildUnusableDatabase</c>
     /// (for <c>rebuild</c>), a database that cannot be used (corrupt, not SQLite, newer) is set aside and replaced by a new one.
+    /// With a <paramref name="cluster"/>, the records and the history are the cluster's (PostgreSQL) and jobs run on its workers.
     /// </summary>
     public static async Task<CacheSession> OpenAsync(
-        CliContext context, Scene scene, string? cacheDirectory, string? exportsDirectory, CancellationToken cancellationToken, bool rebuildUnusableDatabase = false)
+        CliContext context, Scene scene, string? cacheDirectory, string? exportsDirectory, CancellationToken cancellationToken, bool rebuildUnusableDatabase = false, ClusterConnection? cluster = null)
     {
-        var session = Create(context, scene, cacheDirectory ?? scene.DefaultCacheDirectory, exportsDirectory, rebuildUnusableDatabase);
+        var clusterClient = cluster is null ? null : await StartClusterClientAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var session = Create(context, scene, cacheDirectory ?? scene.DefaultCacheDirectory, exportsDirectory, rebuildUnusableDatabase, cluster, clusterClient);
         try
         {
             // The banner follows the scheduler's diffs from its creation on: create it before the first frame.
@@ -99,15 +105,37 @@ internal sealed class CacheSession : IAsyncDisposable
     public ValueTask<DiagnosticsPanelViewModel> GetPanelAsync(CancellationToken cancellationToken) =>
         _provider.GetRequiredService<IDiagnosticsPanel>().GetAsync(DiagnosticsPreferences.Default, cancellationToken);
 
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync().ConfigureAwait(false);
+        if (_clusterClient is not null)
+        {
+            await _clusterClient.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            _clusterClient.Dispose();
+        }
+    }
 
-    private static CacheSession Create(CliContext context, Scene? scene, string cacheDirectory, string? exportsDirectory, bool rebuildUnusableDatabase)
+    private static async Task<IHost> StartClusterClientAsync(ClusterConnection cluster, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WorkerHost.StartClientAsync(cluster, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"--cluster '{ClusterConnection.Mask(cluster.ConnectionString)}': cannot reach a worker of cluster '{cluster.ClusterId}' (is 'audiovis-cache worker' running?): {e.Message.TrimEnd('.')}.", e);
+        }
+    }
+
+    private static CacheSession Create(
+        CliContext context, Scene? scene, string cacheDirectory, string? exportsDirectory, bool rebuildUnusableDatabase, ClusterConnection? cluster = null, IHost? clusterClient = null)
     {
         cacheDirectory = Path.GetFullPath(cacheDirectory);
         Directory.CreateDirectory(cacheDirectory);
         var services = new ServiceCollection();
         services.AddSingleton(context.TimeProvider);
-        services.AddAudioVisCache(o =>
+        var builder = services.AddAudioVisCache(o =>
             {
                 o.FeatureCacheRoot = cacheDirectory;
                 if (scene is not null)
@@ -121,12 +149,23 @@ internal sealed class CacheSession : IAsyncDisposable
                     }
                 }
             })
-            .UseSqlite(o => o.RebuildUnusableDatabase = rebuildUnusableDatabase)
             .ConfigureRegeneration(o => o.AutoRegenerate = false)
             // One command, one pass: nothing to watch, no periodic checks.
             .ConfigureSourceIdentity(o => o.WatchFiles = false);
+        if (cluster is null || clusterClient is null)
+        {
+            builder.UseSqlite(o => o.RebuildUnusableDatabase = rebuildUnusableDatabase);
+        }
+        else
+        {
+            // The cluster's records and history; the workers analyse, so the ETA tracker sees nothing here.
+            services.AddSingleton(clusterClient.Services.GetRequiredService<IClusterClient>());
+            services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<IClusterClient>());
+            builder.UsePostgreSql(o => o.ConnectionString = cluster.ConnectionString).UseOrleansRegenerationQueue();
+        }
+
         var eta = new AnalysisEtaTracker();
         eta.Decorate(services);
-        return new CacheSession(services.BuildServiceProvider(), scene, cacheDirectory, eta);
+        return new CacheSession(services.BuildServiceProvider(), scene, cacheDirectory, eta, clusterClient);
     }
 }

@@ -30,7 +30,8 @@ internal static class CliApp
                 .WithExample("check", "scene.json").WithExample("check", "scene.json", "--json");
             config.AddCommand<RegenerateCommand>("regenerate")
                 .WithDescription("Regenerate the missing and stale descriptors (--all) or the named ones (--descriptor), with progress; Ctrl+C cancels.")
-                .WithExample("regenerate", "scene.json", "--all").WithExample("regenerate", "scene.json", "--descriptor", "rms@mid");
+                .WithExample("regenerate", "scene.json", "--all").WithExample("regenerate", "scene.json", "--descriptor", "rms@mid")
+                .WithExample("regenerate", "scene.json", "--all", "--cluster", "\"Host=db;Database=audiovis;Username=render\"");
             config.AddCommand<HistoryCommand>("history")
                 .WithDescription("List the regeneration history of a scene's cache, newest first.")
                 .WithExample("history", "scene.json", "--status", "failure", "--since", "7d").WithExample("history", "--cache-dir", ".audiovis-cache", "--json");
@@ -40,6 +41,9 @@ internal static class CliApp
             config.AddCommand<DismissCommand>("dismiss")
                 .WithDescription("Remove extraneous cache entries: cached descriptors no element requests any more.")
                 .WithExample("dismiss", "scene.json").WithExample("dismiss", "scene.json", "--descriptor", "spectrum.db@side");
+            config.AddCommand<WorkerCommand>("worker")
+                .WithDescription("Run a cluster worker: an Orleans silo that analyses the regeneration jobs of a shared PostgreSQL cache, until Ctrl+C or SIGTERM.")
+                .WithExample("worker", "--postgres", "\"Host=db;Database=audiovis;Username=render\"", "--cache-root", "/mnt/share/avcache", "--scene", "scene.json");
             config.AddCommand<RebuildCommand>("rebuild")
                 .WithDescription("Rebuild the cache database from the feature blobs (after it was lost or replaced).")
                 .WithExample("rebuild", "scene.json");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using AudioVis.Cache.Cli.Cluster;
 using AudioVis.Cache.Cli.Rendering;
 using AudioVis.Cache.Cli.Scenes;
 using AudioVis.Cache.Descriptors;
@@ -23,12 +24,21 @@ internal sealed class RegenerateSettings : SceneSettings
     [Description("With --all: also the descriptors whose last regeneration in this run failed.")]
     public bool IncludeFailed { get; init; }
 
+    [CommandOption("--cluster <CONNECTION>")]
+    [Description("Submit the jobs to the workers of the cluster whose PostgreSQL database this Npgsql connection string names (the records are read from it), instead of analysing in this process.")]
+    public string? Cluster { get; init; }
+
+    [CommandOption("--cluster-id <ID>")]
+    [Description("With --cluster: the Orleans cluster id of the workers. Default: audiovis-cache.")]
+    public string? ClusterId { get; init; }
+
     public override ValidationResult Validate() =>
         (All, Descriptors.Length) switch
         {
             (false, 0) => ValidationResult.Error("Name descriptors with --descriptor ID, or pass --all."),
             (true, > 0) => ValidationResult.Error("Pass either --all or --descriptor, not both."),
             (false, _) when IncludeFailed => ValidationResult.Error("--include-failed goes with --all."),
+            _ when ClusterId is not null && Cluster is null => ValidationResult.Error("--cluster-id goes with --cluster."),
             _ => ValidationResult.Success(),
         };
 }
@@ -39,6 +49,9 @@ internal sealed class RegenerateSettings : SceneSettings
 /// </summary>
 internal sealed class RegenerateCommand(CliContext context) : SceneCommand<RegenerateSettings>(context)
 {
+    protected override ClusterConnection? ClusterOf(RegenerateSettings settings) =>
+        settings.Cluster is null ? null : ClusterConnection.Parse("--cluster", settings.Cluster, settings.ClusterId);
+
     protected override async Task<int> RunAsync(CacheSession session, Scene scene, RegenerateSettings settings, CancellationToken cancellationToken)
     {
         var diffs = session.Diffs;

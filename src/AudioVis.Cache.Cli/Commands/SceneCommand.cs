@@ -1,3 +1,4 @@
+using AudioVis.Cache.Cli.Cluster;
 using AudioVis.Cache.Cli.Scenes;
 using Spectre.Console.Cli;
 
@@ -11,8 +12,9 @@ internal abstract class SceneCommand<TSettings>(CliContext context) : AsyncComma
 
     public sealed override async Task<int> ExecuteAsync(CommandContext commandContext, TSettings settings, CancellationToken cancellationToken)
     {
+        var cluster = ClusterOf(settings);
         var scene = SceneLoader.Load(settings.Scene, context.TimeProvider.GetUtcNow());
-        var session = await CacheSession.OpenAsync(context, scene, settings.CacheDirectory, ExportsDirectory(settings), cancellationToken, RebuildsUnusableDatabase).ConfigureAwait(false);
+        var session = await CacheSession.OpenAsync(context, scene, settings.CacheDirectory, ExportsDirectory(settings), cancellationToken, RebuildsUnusableDatabase, cluster).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             return await RunAsync(session, scene, settings, cancellationToken).ConfigureAwait(false);
@@ -23,6 +25,9 @@ internal abstract class SceneCommand<TSettings>(CliContext context) : AsyncComma
     protected virtual bool RebuildsUnusableDatabase => false;
 
     protected virtual string? ExportsDirectory(TSettings settings) => null;
+
+    /// <summary>The cluster whose database and workers the command uses instead of the cache folder's database and this process; <see langword="null"/> for none.</summary>
+    protected virtual ClusterConnection? ClusterOf(TSettings settings) => null;
 
     protected abstract Task<int> RunAsync(CacheSession session, Scene scene, TSettings settings, CancellationToken cancellationToken);
 }

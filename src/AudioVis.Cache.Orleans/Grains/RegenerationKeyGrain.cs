@@ -52,7 +52,17 @@ internal sealed class RegenerationKeyGrain(RegenerationWorker worker) : Grain, I
             var completion = pending.Ticket.Completion;
             await Task.WhenAny(completion, Task.Delay(maxWait, worker.Time, cancellationToken)).ConfigureAwait(true);
             cancellationToken.ThrowIfCancellationRequested();
-            return completion.IsCompleted ? new WireWait(WireOutcome.From(await completion.ConfigureAwait(true)), Known: true) : new WireWait(null, Known: true);
+            if (!completion.IsCompleted)
+            {
+                return new WireWait(null, Known: true);
+            }
+
+            var outcome = await completion.ConfigureAwait(true);
+
+            // The client hears the outcome only once the job's history entry is stored (the queue appends it in the
+            // background): a silo killed right after answering must not lose the entry of a job its ticket reported.
+            await worker.Queue.FlushHistoryAsync().ConfigureAwait(true);
+            return new WireWait(WireOutcome.From(outcome), Known: true);
         }
         finally
         {
