@@ -31,6 +31,7 @@ internal sealed class PostgreSqlTestServer : IAsyncDisposable
     private readonly string? _runAs;
     private int _databaseCounter;
     private bool _stopped;
+    private Process? _watchdog;
 
     private PostgreSqlTestServer(string bin, string folder, string? runAs, int port)
     {
@@ -97,6 +98,7 @@ internal sealed class PostgreSqlTestServer : IAsyncDisposable
                         ["-D", data, "-l", server.LogFile, "-o", options, "-w", "-t", "60", "start"],
                         runAs,
                         cancellationToken).ConfigureAwait(false);
+                    server.StartWatchdog();
                     return server;
                 }
                 catch (InvalidOperationException) when (attempt < 2)
@@ -134,6 +136,7 @@ internal sealed class PostgreSqlTestServer : IAsyncDisposable
         if (!_stopped)
         {
             _stopped = true;
+            StopWatchdog();
             try
             {
                 await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"], _runAs, CancellationToken.None).ConfigureAwait(false);
@@ -162,6 +165,37 @@ internal sealed class PostgreSqlTestServer : IAsyncDisposable
             CultureInfo.InvariantCulture,
             $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c max_connections=300 -c shared_buffers=32MB");
         return RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataFolder, "-l", LogFile, "-o", options, "-w", "-t", "60", "start"], _runAs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a shell that stops the server and deletes its folder once this test process is gone, so a test run that is
+    /// killed (a timeout, Ctrl+C) leaves no server running and no folder behind.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var stop = $"{(_runAs is null ? string.Empty : $"runuser -u {_runAs} -- ")}'{Path.Combine(_bin, "pg_ctl")}' -D '{DataFolder}' -m immediate -w stop";
+        var script = string.Create(
+            CultureInfo.InvariantCulture,
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{_folder}'");
+        var start = new ProcessStartInfo { FileName = "sh", UseShellExecute = false, RedirectStandardInput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        _watchdog = Process.Start(start);
+    }
+
+    private void StopWatchdog()
+    {
+        try
+        {
+            _watchdog?.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _watchdog?.Dispose();
+        _watchdog = null;
     }
 
     private static async Task<string> FindOrInstallBinariesAsync(CancellationToken cancellationToken)
