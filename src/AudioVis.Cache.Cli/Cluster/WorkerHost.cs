@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using AudioVis.Cache.Orleans.Clustering;
 using AudioVis.Cache.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -101,6 +103,9 @@ internal static class WorkerHost
         return builder.Build();
     }
 
+    /// <summary>How long a client keeps trying to reach a worker's gateway before the command fails.</summary>
+    internal static readonly TimeSpan ClientConnectTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Starts an Orleans client of the cluster; it fails when no worker's gateway answers. <paramref name="configure"/> may tune it (tests).</summary>
     public static async Task<IHost> StartClientAsync(ClusterConnection connection, CancellationToken cancellationToken, Action<IClientBuilder>? configure = null)
     {
@@ -115,11 +120,27 @@ internal static class WorkerHost
                 o.ServiceId = ClusterConnection.ServiceId;
             });
             client.UsePostgreSqlClustering(connection.ConnectionString);
+
+            // A command must not wait minutes for a cluster with no worker: Orleans retries the first connection until told to stop.
+            var started = Stopwatch.GetTimestamp();
+            client.UseConnectionRetryFilter(async (_, ct) =>
+            {
+                if (Stopwatch.GetElapsedTime(started) > ClientConnectTimeout)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                return true;
+            });
             configure?.Invoke(client);
         });
         var host = builder.Build();
         try
         {
+            // Orleans' client reads the clustering queries before its lifecycle stages run, so the schema is created here:
+            // on a database no worker has used yet the client then reports "no gateway", not a missing table.
+            await OrleansPostgreSqlSchema.EnsureCreatedAsync(connection.ConnectionString, cancellationToken).ConfigureAwait(false);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             return host;
         }

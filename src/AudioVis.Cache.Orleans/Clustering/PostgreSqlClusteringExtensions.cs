@@ -29,7 +29,12 @@ public static class AudioVisCachePostgreSqlClusteringExtensions
         });
     }
 
-    /// <summary>Finds the cluster's gateways in PostgreSQL (the schema is created if missing); the client counterpart of <see cref="UsePostgreSqlClustering(ISiloBuilder, string)"/>.</summary>
+    /// <summary>
+    /// Finds the cluster's gateways in PostgreSQL; the client counterpart of <see cref="UsePostgreSqlClustering(ISiloBuilder, string)"/>.
+    /// The clustering schema must exist when the client starts (a silo creates it): Orleans' client reads its queries before
+    /// any client lifecycle stage runs, so on a database no silo has used yet call
+    /// <see cref="OrleansPostgreSqlSchema.EnsureCreatedAsync"/> first, or the start fails with the provider's missing-table error.
+    /// </summary>
     /// <param name="client">The client builder.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <returns>The client builder.</returns>
